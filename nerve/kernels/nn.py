@@ -1,0 +1,159 @@
+"""Activations, losses, convolution and pooling with tf-keras 2.x semantics."""
+
+import jax
+import jax.numpy as jnp
+from jax import lax
+
+from nerve.config import epsilon, normalize_data_format
+
+# Activations.
+
+
+def relu(x, alpha=0.0, max_value=None, threshold=0.0):
+    """`max_value` above it, `x` in [threshold, max_value), `alpha*(x-threshold)` below."""
+    if alpha == 0.0 and max_value is None and threshold == 0.0:
+        return jax.nn.relu(x)
+    out = jnp.where(x >= threshold, x, alpha * (x - threshold))
+    if max_value is not None:
+        out = jnp.where(x >= max_value, jnp.asarray(max_value, out.dtype), out)
+    return out
+
+
+def elu(x, alpha=1.0):
+    return jnp.where(x > 0, x, alpha * jnp.expm1(jnp.minimum(x, 0)))
+
+
+def sigmoid(x):
+    return jax.nn.sigmoid(x)
+
+
+def hard_sigmoid(x):
+    """`clip(0.2 * x + 0.5, 0, 1)`, the tf-keras 2.x definition."""
+    return jnp.clip(0.2 * x + 0.5, 0.0, 1.0)
+
+
+def tanh(x):
+    return jnp.tanh(x)
+
+
+def softmax(x, axis=-1):
+    return jax.nn.softmax(x, axis=axis)
+
+
+def softplus(x):
+    return jax.nn.softplus(x)
+
+
+def softsign(x):
+    return x / (1 + jnp.abs(x))
+
+
+def bias_add(x, bias, data_format=None):
+    """Adds `bias` along the channel axis (axis 1 for channels_first, else the last)."""
+    data_format = normalize_data_format(data_format)
+    if data_format == "channels_first" and x.ndim > 2:
+        bias = jnp.reshape(bias, bias.shape[:1] + (1,) * (x.ndim - 2) + bias.shape[1:])
+    return x + bias
+
+
+# Cross-entropies: probabilities are clipped to [eps, 1 - eps] as in tf-keras.
+
+
+def categorical_crossentropy(target, output, from_logits=False, axis=-1):
+    if from_logits:
+        return -jnp.sum(target * jax.nn.log_softmax(output, axis=axis), axis=axis)
+    output = output / jnp.sum(output, axis=axis, keepdims=True)
+    output = jnp.clip(output, epsilon(), 1.0 - epsilon())
+    return -jnp.sum(target * jnp.log(output), axis=axis)
+
+
+def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
+    axis = axis % output.ndim
+    if axis != output.ndim - 1:
+        output = jnp.moveaxis(output, axis, -1)
+    target = jnp.asarray(target)
+    if target.ndim == output.ndim:  # (n, 1) labels, as Keras accepts them
+        target = jnp.squeeze(target, -1)
+    if from_logits:
+        log_probs = jax.nn.log_softmax(output, axis=-1)
+    else:
+        log_probs = jnp.log(jnp.clip(output, epsilon(), 1.0 - epsilon()))
+    labels = target.astype(jnp.int32)[..., None]
+    return -jnp.take_along_axis(log_probs, labels, axis=-1)[..., 0]
+
+
+def binary_crossentropy(target, output, from_logits=False):
+    if from_logits:
+        return jnp.maximum(output, 0) - output * target + jnp.log1p(jnp.exp(-jnp.abs(output)))
+    eps = epsilon()
+    output = jnp.clip(output, eps, 1.0 - eps)
+    return -(target * jnp.log(output + eps) + (1 - target) * jnp.log(1 - output + eps))
+
+
+# Convolution and pooling. Kernels are (spatial..., in_channels, out_channels).
+
+
+def _conv_dims(ndim, data_format):
+    spatial = "DHW"[3 - (ndim - 2):]
+    if data_format == "channels_first":
+        lhs = "NC" + spatial
+    else:
+        lhs = "N" + spatial + "C"
+    return lhs, spatial + "IO", lhs
+
+
+def _tuple(value, n):
+    return (value,) * n if isinstance(value, int) else tuple(value)
+
+
+def conv(x, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
+    """N-D convolution; `padding` is 'valid', 'same' or 'causal' (left pad on axis 1)."""
+    data_format = normalize_data_format(data_format)
+    n = x.ndim - 2
+    strides, dilation = _tuple(strides, n), _tuple(dilation_rate, n)
+    if padding == "causal":
+        if data_format == "channels_first":
+            raise ValueError("padding='causal' needs data_format='channels_last'.")
+        left = dilation[0] * (kernel.shape[0] - 1)
+        x = jnp.pad(x, [(0, 0), (left, 0)] + [(0, 0)] * (x.ndim - 2))
+        padding = "valid"
+    return lax.conv_general_dilated(
+        x,
+        kernel,
+        window_strides=strides,
+        padding=padding.upper(),
+        rhs_dilation=dilation,
+        dimension_numbers=_conv_dims(x.ndim, data_format),
+    )
+
+
+def conv1d(x, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
+    return conv(x, kernel, strides, padding, data_format, dilation_rate)
+
+
+def conv2d(x, kernel, strides=(1, 1), padding="valid", data_format=None, dilation_rate=(1, 1)):
+    return conv(x, kernel, strides, padding, data_format, dilation_rate)
+
+
+def pool(x, pool_size, strides=None, padding="valid", data_format=None, pool_mode="max"):
+    """Max or average pooling; average over 'same' padding counts only real cells."""
+    data_format = normalize_data_format(data_format)
+    n = x.ndim - 2
+    pool_size = _tuple(pool_size, n)
+    strides = pool_size if strides is None else _tuple(strides, n)
+    if data_format == "channels_first":
+        window, step = (1, 1) + pool_size, (1, 1) + strides
+    else:
+        window, step = (1,) + pool_size + (1,), (1,) + strides + (1,)
+    pad = padding.upper()
+    if pool_mode == "max":
+        return lax.reduce_window(x, -jnp.inf, lax.max, window, step, pad)
+    if pool_mode != "avg":
+        raise ValueError(f"`pool_mode` must be 'max' or 'avg'. Received: pool_mode={pool_mode!r}")
+    total = lax.reduce_window(x, 0.0, lax.add, window, step, pad)
+    count = lax.reduce_window(jnp.ones_like(x), 0.0, lax.add, window, step, pad)
+    return total / count
+
+
+def pool2d(x, pool_size, strides=(1, 1), padding="valid", data_format=None, pool_mode="max"):
+    return pool(x, pool_size, strides, padding, data_format, pool_mode)
