@@ -127,7 +127,8 @@ def _check_inputs(inputs):
             )
         if id(p) in seen:
             raise ValueError(
-                f"Placeholder '{p.name}' is used twice in `inputs`, at indices {seen[id(p)]} and {i}."
+                f"Placeholder '{p.name}' is used twice in `inputs`, "
+                f"at indices {seen[id(p)]} and {i}."
             )
         seen[id(p)] = i
     return inputs

@@ -80,7 +80,7 @@ class Placeholder(Tensor):
             e is not None and e != r for e, r in zip(expected, value.shape)
         ):
             raise ValueError(
-                f"Placeholder '{self.name}' expects shape {_fmt(expected)}, "
+                f"Placeholder '{self.name}' expects shape {expected}, "
                 f"received an array of shape {tuple(value.shape)}."
             )
         if value.dtype != self.aval.dtype:
@@ -142,6 +142,3 @@ class Variable(Tensor):
         # A copy: the buffer behind `value` may be donated to the next compiled call.
         return np.array(self._value, copy=True)
 
-
-def _fmt(shape):
-    return "(" + ", ".join("None" if d is None else str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"

@@ -8,7 +8,7 @@ import jax
 import jax.numpy as jnp
 from jax import lax
 
-from nerve.config import epsilon, standardize_dtype
+from nerve.config import standardize_dtype
 
 
 def _normalize_axis(axis, ndim):
