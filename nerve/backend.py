@@ -11,7 +11,15 @@ import jax.numpy as jnp
 import numpy as np
 
 from nerve import config
-from nerve.compile import Function
+from nerve.compile import Function, function, gradients  # noqa: F401 - re-exported
+from nerve.config import (  # noqa: F401 - re-exported
+    epsilon,
+    floatx,
+    image_data_format,
+    set_epsilon,
+    set_floatx,
+    set_image_data_format,
+)
 from nerve.graph import LearningPhase, Placeholder, Tensor, Variable, apply, lift, names, phase, rng
 from nerve.kernels import math as _math
 from nerve.kernels import nn as _nn

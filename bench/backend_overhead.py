@@ -1,0 +1,137 @@
+"""Per-call overhead of nerve's compiled functions, and nerve's import time.
+
+    .venv/bin/python bench/backend_overhead.py [--verbose]
+
+Each nerve figure is set beside a hand-written JAX baseline doing the same work.
+"""
+
+import argparse
+import functools
+import statistics
+import subprocess
+import sys
+import time
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from nerve import backend as K
+from nerve import compile as nerve_compile
+
+# `K.function` / `K.gradients` where the backend has them, else the compiler's own.
+function = getattr(K, "function", nerve_compile.function)
+gradients = getattr(K, "gradients", nerve_compile.gradients)
+
+LR, BATCH, CALLS, REPEATS, IMPORT_RUNS = 0.01, 32, 2000, 5, 7
+
+
+def per_call_us(step):
+    """Best of REPEATS runs of CALLS calls of `step`, in microseconds per call."""
+    for _ in range(50):
+        step()
+    best = float("inf")
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        for _ in range(CALLS):
+            step()
+        best = min(best, time.perf_counter() - start)
+    return best / CALLS * 1e6
+
+
+def call_benchmarks():
+    rs = np.random.default_rng(0)
+    x_np = rs.normal(size=(BATCH, 8)).astype("float32")
+    y_np = rs.normal(size=(BATCH, 4)).astype("float32")
+    w0, b0 = rs.normal(size=(8, 4)).astype("float32"), np.zeros(4, "float32")
+
+    # nerve: the graph, one SGD step per call.
+    x, y = K.placeholder(shape=(None, 8)), K.placeholder(shape=(None, 4))
+    w, b = K.variable(w0), K.variable(b0)
+    pred = K.dot(x, w) + b
+    loss = K.mean(K.square(pred - y))
+    gw, gb = gradients(loss, [w, b])
+    train = function([x, y], [loss], updates=[K.update(w, w - LR * gw), K.update(b, b - LR * gb)])
+    infer = function([x], [pred])
+
+    # Raw JAX: the same computation, written by hand.
+    def raw_loss(params, x, y):
+        return jnp.mean(jnp.square(jnp.dot(x, params[0]) + params[1] - y))
+
+    @functools.partial(jax.jit, donate_argnums=(0,))
+    def raw_train(params, x, y):
+        value, grads = jax.value_and_grad(raw_loss)(params, x, y)
+        return value, [p - LR * g for p, g in zip(params, grads)]
+
+    @jax.jit
+    def raw_infer(params, x):
+        return jnp.dot(x, params[0]) + params[1]
+
+    params = [jnp.asarray(w0), jnp.asarray(b0)]
+
+    def raw_train_step():
+        nonlocal params
+        value, params = raw_train(params, x_np, y_np)
+        return np.asarray(value)
+
+    return [
+        ("train step (us/call)", per_call_us(lambda: train([x_np, y_np])),
+         per_call_us(raw_train_step), 1.5),
+        ("inference (us/call)", per_call_us(lambda: infer([x_np])),
+         per_call_us(lambda: np.asarray(raw_infer(params, x_np))), 1.5),
+    ]
+
+
+def import_ms(code):
+    """Median wall time of `python -c code` in fresh interpreters, in milliseconds."""
+    times = []
+    for _ in range(IMPORT_RUNS):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1e3
+
+
+def import_offenders(top=12):
+    """Modules `import nerve` loads beyond `import jax, optax`, by self time (-X importtime)."""
+
+    def self_times(code):
+        err = subprocess.run(
+            [sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True,
+            check=True,
+        ).stderr
+        rows = [line.split("|") for line in err.splitlines() if line.startswith("import time:")]
+        return {r[2].strip(): int(r[0].split(":")[1]) for r in rows[1:]}
+
+    base = self_times("import jax, optax")
+    extra = {m: t for m, t in self_times("import nerve").items() if m not in base}
+    print(f"\nModules imported by nerve beyond jax+optax: {len(extra)}, "
+          f"{sum(extra.values()) / 1e3:.1f} ms self time in all. Top {top}:")
+    for module, us in sorted(extra.items(), key=lambda kv: -kv[1])[:top]:
+        print(f"  {us / 1e3:8.1f} ms  {module}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--verbose", action="store_true", help="list import-time offenders")
+    args = parser.parse_args()
+
+    rows = call_benchmarks()
+    nerve_ms, base_ms = import_ms("import nerve"), import_ms("import jax, optax")
+    rows.append(("import (ms, vs jax+optax)", nerve_ms, base_ms, 1.15))
+
+    header = ("benchmark", "nerve", "raw jax", "ratio", "target", "")
+    print(f"{header[0]:<28}{header[1]:>10}{header[2]:>10}{header[3]:>9}{header[4]:>9}")
+    print("-" * 66)
+    for name, ours, raw, target in rows:
+        ratio = ours / raw
+        verdict = "ok" if ratio <= target else "OVER"
+        print(f"{name:<28}{ours:>10.1f}{raw:>10.1f}{ratio:>8.2f}x{target:>8.2f}x  {verdict}")
+    print(f"\n{jax.devices()[0].platform}, batch {BATCH}; calls: best of {REPEATS} x {CALLS}; "
+          f"imports: median of {IMPORT_RUNS} fresh interpreters.")
+    if args.verbose:
+        import_offenders()
+
+
+if __name__ == "__main__":
+    main()
