@@ -9,9 +9,11 @@ from nerve.graph import Tensor, apply, evaluate, topo_sort
 def gradients(loss, variables):
     """Gradients of `sum(loss)` with respect to each of `variables`.
 
-    `variables` may be Variables or any intermediate tensors. A variable the
-    loss does not depend on gets zeros. The result is made of ordinary nodes,
-    so gradients of gradients work.
+    `variables` may be Variables or any intermediate tensors; as in
+    TensorFlow, the gradient for a tensor `x` counts every path from `x` to
+    the loss, also those through other listed tensors. A variable the loss
+    does not depend on (or an integer one) gets zeros. The result is made of
+    ordinary nodes, so gradients of gradients work.
     """
     if not isinstance(loss, Tensor):
         raise TypeError(f"`loss` must be a symbolic tensor. Received: loss={loss!r}")
@@ -24,27 +26,13 @@ def gradients(loss, variables):
             raise TypeError(
                 f"`variables[{i}]` must be a Variable or symbolic tensor. Received: {v!r}"
             )
-    stop = {id(v) for v in wrt}
-    nodes, _ = topo_sort([loss], stop=stop)
-    depends = set(stop)
-    sub_nodes = []
-    for node in nodes:
-        if any(id(t) in depends for t in node.inputs):
-            sub_nodes.append(node)
-            depends.update(id(t) for t in node.outputs)
-    produced = {id(t) for node in sub_nodes for t in node.outputs}
-    frontier, seen = [], set()
-    for node in sub_nodes:
-        for t in node.inputs:
-            if id(t) not in produced and id(t) not in stop and id(t) not in seen:
-                seen.add(id(t))
-                frontier.append(t)
-    connected = [v for v in wrt if id(v) in depends and _differentiable(v) and id(loss) in depends]
-    grads = {}
-    if connected:
-        outs = _grad_node(loss, connected, frontier, sub_nodes)
-        grads = {id(v): g for v, g in zip(connected, outs)}
-    result = [grads.get(id(v)) if id(v) in grads else _zeros(v) for v in wrt]
+    nodes, leaves = topo_sort([loss])
+    ancestry = {id(t) for t in leaves} | {id(t) for node in nodes for t in node.outputs}
+    connected = list(
+        {id(v): v for v in wrt if id(v) in ancestry and _differentiable(v)}.values()
+    )
+    grads = dict(zip(map(id, connected), _grad_node(loss, connected, nodes))) if connected else {}
+    result = [grads[id(v)] if id(v) in grads else _zeros(v) for v in wrt]
     return result[0] if single else result
 
 
@@ -52,21 +40,52 @@ def _differentiable(v):
     return jnp.issubdtype(v.aval.dtype, jnp.inexact)
 
 
-def _grad_node(loss, wrt, frontier, sub_nodes):
-    wrt_ids = [id(v) for v in wrt]
-    frontier_ids = [id(t) for t in frontier]
+def _grad_node(loss, wrt, nodes):
+    """A node computing d sum(loss) / d v for each v in `wrt`.
 
-    def grad_of_sum(wrt_values, frontier_values):
-        def total(values):
-            env = dict(zip(frontier_ids, frontier_values))
-            env.update(zip(wrt_ids, values))
-            return jnp.sum(evaluate(sub_nodes, env)[id(loss)])
+    Each v gets a zero perturbation added where its value enters the graph;
+    the gradient with respect to the perturbation is the gradient for v.
+    Only nodes downstream of some v are re-run inside the node; everything
+    else enters as an input (the frontier).
+    """
+    wrt_ids = {id(v) for v in wrt}
+    depends, sub_nodes = set(wrt_ids), []
+    for node in nodes:
+        if any(id(t) in depends for t in node.inputs):
+            sub_nodes.append(node)
+            depends.update(id(t) for t in node.outputs)
+    produced = {id(t) for node in sub_nodes for t in node.outputs}
+    frontier = {}
+    for t in [t for node in sub_nodes for t in node.inputs] + list(wrt) + [loss]:
+        if id(t) not in produced:
+            frontier.setdefault(id(t), t)
+    frontier_ids = list(frontier)
+    inner = [v for v in wrt if id(v) in produced]  # values known only after a forward pass
+    order = [id(v) for v in wrt]
 
-        return jax.grad(total)(list(wrt_values))
+    def grad_of_sum(frontier_values):
+        base = dict(zip(frontier_ids, frontier_values))
+        if inner:
+            base = evaluate(sub_nodes, dict(base))
+        zeros = [jnp.zeros_like(base[i]) for i in order]
+
+        def total(deltas):
+            delta = dict(zip(order, deltas))
+            env = {
+                i: v + delta[i] if i in delta else v
+                for i, v in zip(frontier_ids, frontier_values)
+            }
+            for node in sub_nodes:
+                outputs = node.call([env[id(t)] for t in node.inputs])
+                for t, value in zip(node.outputs, outputs):
+                    env[id(t)] = value + delta[id(t)] if id(t) in delta else value
+            return jnp.sum(env[id(loss)])
+
+        return jax.grad(total)(zeros)
 
     # A gradient has the shape and dtype of what it is taken with respect to.
     avals = [v.aval for v in wrt]
-    return apply(grad_of_sum, (list(wrt), list(frontier)), name="gradients", out_avals=avals)
+    return apply(grad_of_sum, (list(frontier.values()),), name="gradients", out_avals=avals)
 
 
 def _zeros(v):
