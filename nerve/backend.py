@@ -46,7 +46,6 @@ repeat_elements = lift(_math.repeat_elements)
 gather = lift(_math.gather)
 one_hot = lift(_math.one_hot)
 cast = lift(_math.cast)
-shape = lift(_math.shape)
 zeros_like = lift(_math.zeros_like)
 ones_like = lift(_math.ones_like)
 stop_gradient = lift(_math.stop_gradient)
@@ -100,6 +99,17 @@ conv1d = lift(_nn.conv1d)
 conv2d = lift(_nn.conv2d)
 pool2d = lift(_nn.pool2d)
 arange = _math.arange
+
+
+_shape = lift(_math.shape)
+
+
+def shape(x):
+    """The shape of `x` as an int32 tensor, known statically where the shape is."""
+    out = _shape(x)
+    if isinstance(out, Tensor):
+        out.static_value = x.aval.shape
+    return out
 
 
 # Graph leaves.

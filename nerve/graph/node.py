@@ -5,7 +5,7 @@ import functools
 from jax import tree_util
 
 from nerve.graph import shapes
-from nerve.graph.tensor import LearningPhase, Tensor
+from nerve.graph.tensor import Tensor
 
 
 class Node:
@@ -54,19 +54,18 @@ def apply(fn, args=(), kwargs=None, name=None, out_avals=None):
 
 
 def _infer(node):
-    # The learning phase is static when compiled; infer shapes for training (1).
-    traced = [t for t in node.inputs if not isinstance(t, LearningPhase)]
+    traced = [t for t in node.inputs if t.static_value is None]
 
-    def run_structured(*values):
+    def run(*values):
         it = iter(values)
         leaves = list(node.leaves)
         for position, t in zip(node.positions, node.inputs):
-            leaves[position] = 1 if isinstance(t, LearningPhase) else next(it)
+            leaves[position] = next(it) if t.static_value is None else t.static_value
         args, kwargs = tree_util.tree_unflatten(node.treedef, leaves)
         return node.fn(*args, **kwargs)
 
     try:
-        return shapes.infer(run_structured, [t.aval for t in traced])
+        return shapes.infer(run, [t.aval for t in traced])
     except Exception as err:
         received = ", ".join(str(t.shape) for t in node.inputs)
         raise ValueError(

@@ -42,7 +42,14 @@ def _install():
         op = lift(fn, name=name)
         setattr(Tensor, f"__{name}__", lambda self, op=op: op(self))
     getitem = lift(_getitem, name="getitem")
-    Tensor.__getitem__ = lambda self, index: getitem(self, index)
+
+    def __getitem__(self, index):
+        out = getitem(self, index)
+        if self.static_value is not None and isinstance(index, (int, slice)):
+            out.static_value = self.static_value[index]  # e.g. `K.shape(x)[0]`
+        return out
+
+    Tensor.__getitem__ = __getitem__
 
 
 _install()

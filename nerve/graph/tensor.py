@@ -21,6 +21,9 @@ class Tensor:
 
     __array_ufunc__ = None  # numpy defers to our reflected operators: `arr + t` is a node
     __hash__ = object.__hash__  # `==` builds a node, so tensors hash by identity
+    # A value known when the graph is built (a shape, the phase during shape
+    # inference): shape inference uses it in place of an abstract value.
+    static_value = None
 
     def __init__(self, aval, node=None, index=0, name=None):
         self.aval = aval
@@ -96,6 +99,8 @@ class Placeholder(Tensor):
 
 class LearningPhase(Placeholder):
     """The learning phase: static when a function is compiled (0 test, 1 train)."""
+
+    static_value = 1  # shapes are inferred for training
 
     def __init__(self):
         super().__init__((), "int32", name="keras_learning_phase")

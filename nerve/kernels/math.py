@@ -6,6 +6,7 @@ arguments build graph nodes. No state, no classes.
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jax import lax
 
 from nerve.config import standardize_dtype
@@ -105,7 +106,9 @@ def cast(x, dtype):
 
 
 def shape(x):
-    return jnp.asarray(jnp.shape(x), dtype=jnp.int32)
+    # Shapes are static under jit, so this is a constant that random ops and
+    # reshapes can read back as a Python shape.
+    return np.asarray(jnp.shape(x), dtype=np.int32)
 
 
 def zeros_like(x, dtype=None):

@@ -16,7 +16,8 @@ def _static_shape(shape):
     if isinstance(shape, int):
         return (shape,)
     if isinstance(shape, (tuple, list)):
-        return tuple(int(d) for d in shape)
+        # Symbolic dimensions (during shape inference) stay as they are.
+        return tuple(int(d) if isinstance(d, (int, np.integer)) else d for d in shape)
     return tuple(int(d) for d in np.asarray(shape).reshape(-1))
 
 
