@@ -12,6 +12,7 @@ from nerve.graph.tensor import Variable
 
 _op_ids = itertools.count(1)
 _global_key = None
+_seeds = np.random.default_rng()  # seeds for unseeded initializers, reset by set_seed
 
 
 class KeyVariable(Variable):
@@ -38,9 +39,16 @@ def global_key():
 
 def set_seed(seed):
     """Seeds nerve's random ops, numpy's global generator and Python's `random`."""
+    global _seeds
     global_key().reseed(seed)
+    _seeds = np.random.default_rng(seed)
     np.random.seed(seed)
     _pyrandom.seed(seed)
+
+
+def draw_seed():
+    """A fresh integer seed (for initializers given none), reproducible after `set_seed`."""
+    return int(_seeds.integers(2**31 - 1))
 
 
 def _fold(raw, op_id):
