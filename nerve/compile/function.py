@@ -62,6 +62,7 @@ class Function:
                 updated.add(id(t))
         self._mutable = [v for v, _ in self._updates]
         self._readonly = [t for t in leaves if isinstance(t, Variable) and id(t) not in updated]
+        self._n_inputs = len(self.inputs)
         self.compile_count = 0
         self._jitted = jax.jit(self._pure, static_argnums=(3,), donate_argnums=(0,))
 
@@ -84,27 +85,32 @@ class Function:
         return outputs, new_state
 
     def __call__(self, inputs=()):
-        if not isinstance(inputs, (list, tuple)):
-            inputs = [inputs]
-        if len(inputs) != len(self.inputs):
+        # The hot path of every training step: plain loops, no generators.
+        if type(inputs) not in (list, tuple):
+            inputs = [inputs] if isinstance(inputs, (np.ndarray, jax.Array)) else list(inputs)
+        if len(inputs) != self._n_inputs:
             raise ValueError(
-                f"Function '{self.name}' takes {len(self.inputs)} input(s) "
+                f"Function '{self.name}' takes {self._n_inputs} input(s) "
                 f"({', '.join(p.name for p in self.inputs)}), received {len(inputs)}."
             )
-        learning_phase = phase.default_value()
+        learning_phase = 0
         if self._phase_index is not None:
             learning_phase = self.inputs[self._phase_index].check_feed(inputs[self._phase_index])
             inputs = [v for i, v in enumerate(inputs) if i != self._phase_index]
+        elif self._uses_phase:
+            learning_phase = phase.default_value()
         values = [p.check_feed(v) for p, v in zip(self._fed, inputs)]
-        mutable = [v.value for v in self._mutable]
-        readonly = [v.value for v in self._readonly]
         outputs, new_state = self._jitted(
-            mutable, readonly, values, learning_phase if self._uses_phase else 0
+            [v._value for v in self._mutable],
+            [v._value for v in self._readonly],
+            values,
+            learning_phase if self._uses_phase else 0,
         )
         for var, value in zip(self._mutable, new_state):
-            var.value = value
-        outputs = [np.asarray(o) for o in outputs]
-        return outputs[0] if self._single else outputs
+            var._value = value
+        if self._single:
+            return np.asarray(outputs[0])
+        return [np.asarray(o) for o in outputs]
 
 
 class _Advance:

@@ -71,21 +71,22 @@ class Placeholder(Tensor):
     def __init__(self, shape, dtype=None, name=None):
         dtype = standardize_dtype(dtype)
         self.declared_shape = tuple(None if d is None else int(d) for d in shape)
+        self._ndim = len(self.declared_shape)
+        self._fixed = tuple((i, d) for i, d in enumerate(self.declared_shape) if d is not None)
         aval = jax.ShapeDtypeStruct(shapes.symbolic_shape(self.declared_shape), jnp.dtype(dtype))
         super().__init__(aval, name=name or f"placeholder_{next(_uids)}")
 
     def check_feed(self, value):
         """`value` as an array of this placeholder's dtype; ValueError if it cannot fit."""
-        if not isinstance(value, jax.Array):
+        # On every call of a compiled function: kept to plain loops, no generators.
+        if type(value) is not np.ndarray and not isinstance(value, jax.Array):
             value = np.asarray(value)
-        expected = self.declared_shape
-        if value.ndim != len(expected) or any(
-            e is not None and e != r for e, r in zip(expected, value.shape)
-        ):
-            raise ValueError(
-                f"Placeholder '{self.name}' expects shape {expected}, "
-                f"received an array of shape {tuple(value.shape)}."
-            )
+        shape = value.shape
+        if len(shape) != self._ndim:
+            self._refuse(shape)
+        for axis, size in self._fixed:
+            if shape[axis] != size:
+                self._refuse(shape)
         if value.dtype != self.aval.dtype:
             if not np.can_cast(value.dtype, self.aval.dtype, casting="same_kind"):
                 raise ValueError(
@@ -95,6 +96,12 @@ class Placeholder(Tensor):
                 )
             value = value.astype(self.aval.dtype)
         return value
+
+    def _refuse(self, shape):
+        raise ValueError(
+            f"Placeholder '{self.name}' expects shape {self.declared_shape}, "
+            f"received an array of shape {tuple(shape)}."
+        )
 
 
 class LearningPhase(Placeholder):

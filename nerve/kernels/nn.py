@@ -10,12 +10,20 @@ from nerve.config import epsilon, normalize_data_format
 
 
 def relu(x, alpha=0.0, max_value=None, threshold=0.0):
-    """`max_value` above it, `x` in [threshold, max_value), `alpha*(x-threshold)` below."""
+    """tf-keras's rectifier: `x` above `threshold`, clipped to [0, max_value], minus
+    `alpha * (threshold - x)` below it.
+
+    Written as tf-keras computes it rather than as its docstring reads: at `x ==
+    threshold` the result is 0 (not `threshold`), and with `max_value` set the
+    positive part is clipped at 0 from below even for a negative `threshold`.
+    """
     if alpha == 0.0 and max_value is None and threshold == 0.0:
         return jax.nn.relu(x)
-    out = jnp.where(x >= threshold, x, alpha * (x - threshold))
+    out = jnp.where(x > threshold, x, 0)
     if max_value is not None:
-        out = jnp.where(x >= max_value, jnp.asarray(max_value, out.dtype), out)
+        out = jnp.clip(out, 0, max_value)
+    if alpha != 0.0:
+        out = out - alpha * jax.nn.relu(threshold - x)
     return out
 
 
@@ -49,10 +57,23 @@ def softsign(x):
 
 
 def bias_add(x, bias, data_format=None):
-    """Adds `bias` along the channel axis (axis 1 for channels_first, else the last)."""
+    """Adds `bias` along the channel axis (axis 1 for channels_first, else the last).
+
+    `bias` is (channels,) or, as for locally connected layers, (spatial..., channels).
+    """
     data_format = normalize_data_format(data_format)
+    if bias.ndim not in (1, x.ndim - 1):
+        raise ValueError(
+            f"Unexpected bias dimensions {bias.ndim}, expected 1 or {x.ndim - 1}. "
+            f"Received: x.shape={x.shape}, bias.shape={bias.shape}"
+        )
     if data_format == "channels_first" and x.ndim > 2:
-        bias = jnp.reshape(bias, bias.shape[:1] + (1,) * (x.ndim - 2) + bias.shape[1:])
+        if bias.ndim == 1:
+            bias = jnp.reshape(bias, bias.shape + (1,) * (x.ndim - 2))
+        else:
+            # tf-keras reshapes (spatial..., channels) to (channels, spatial...), without
+            # transposing; weights saved by tf-keras only line up if we do the same.
+            bias = jnp.reshape(bias, bias.shape[-1:] + bias.shape[:-1])
     return x + bias
 
 
@@ -77,7 +98,10 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
     if from_logits:
         log_probs = jax.nn.log_softmax(output, axis=-1)
     else:
-        log_probs = jnp.log(jnp.clip(output, epsilon(), 1.0 - epsilon()))
+        # tf-keras feeds the log of the clipped probabilities to a softmax
+        # cross-entropy as logits, so they are renormalised to sum to 1.
+        logits = jnp.log(jnp.clip(output, epsilon(), 1.0 - epsilon()))
+        log_probs = jax.nn.log_softmax(logits, axis=-1)
     labels = target.astype(jnp.int32)[..., None]
     return -jnp.take_along_axis(log_probs, labels, axis=-1)[..., 0]
 
