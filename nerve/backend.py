@@ -156,7 +156,9 @@ def ones(shape, dtype=None, name=None):
 
 
 def eye(size, dtype=None, name=None):
-    return Variable(np.eye(size), dtype, name)
+    """An identity-matrix variable; `size` is `n` or `(rows, columns)`."""
+    rows, cols = (size, size) if isinstance(size, int) else tuple(size)
+    return Variable(np.eye(rows, cols), dtype, name)
 
 
 def random_normal_variable(shape, mean, scale, dtype=None, name=None, seed=None):

@@ -39,8 +39,9 @@ def global_key():
 
 def set_seed(seed):
     """Seeds nerve's random ops, numpy's global generator and Python's `random`."""
-    global _seeds
+    global _seeds, _op_ids
     global_key().reseed(seed)
+    _op_ids = itertools.count(1)  # rebuilding a graph after reseeding redraws the same samples
     _seeds = np.random.default_rng(seed)
     np.random.seed(seed)
     _pyrandom.seed(seed)
@@ -58,5 +59,6 @@ def _fold(raw, op_id):
 def op_key(seed=None):
     """A key tensor for one random op: from the global generator, or from a
     generator of its own when the op is given a `seed` (as TensorFlow op seeds)."""
-    var = global_key() if seed is None else KeyVariable(seed)
-    return apply(_fold, (var, next(_op_ids)), name="rng_key")
+    if seed is not None:
+        return apply(_fold, (KeyVariable(seed), 0), name="rng_key")
+    return apply(_fold, (global_key(), next(_op_ids)), name="rng_key")
