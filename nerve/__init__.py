@@ -1,7 +1,35 @@
-"""nerve: the classic Keras API (Keras 2) on JAX and XLA."""
+"""nerve: the classic Keras API (Keras 2) on JAX and XLA.
 
-from nerve import backend, utils
+`import nerve as keras` runs classic Keras code: `nerve.layers`,
+`nerve.models`, `nerve.backend`, `nerve.utils.np_utils` and the rest.
+"""
+
+from nerve import (
+    activations,
+    backend,
+    constraints,
+    initializers,
+    layers,
+    models,
+    regularizers,
+    utils,
+)
+from nerve.layers import Input
+from nerve.models import Model, Sequential
 
 __version__ = "0.1.0"
 
-__all__ = ["backend", "utils", "__version__"]
+__all__ = [
+    "Input",
+    "Model",
+    "Sequential",
+    "activations",
+    "backend",
+    "constraints",
+    "initializers",
+    "layers",
+    "models",
+    "regularizers",
+    "utils",
+    "__version__",
+]

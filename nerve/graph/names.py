@@ -13,3 +13,9 @@ def unique(prefix):
 
 def reset():
     _counts.clear()
+
+
+def numbered(prefix):
+    """`input_1`, `input_2`, … (tf-keras numbers model inputs from 1)."""
+    _counts[prefix] += 1
+    return f"{prefix}_{_counts[prefix]}"

@@ -56,6 +56,30 @@ def softsign(x):
     return x / (1 + jnp.abs(x))
 
 
+def selu(x):
+    return jax.nn.selu(x)
+
+
+def gelu(x, approximate=False):
+    """Exact (erf) GELU by default, as tf-keras; `approximate=True` is the tanh form."""
+    return jax.nn.gelu(x, approximate=approximate)
+
+
+def swish(x):
+    return jax.nn.silu(x)
+
+
+silu = swish
+
+
+def exponential(x):
+    return jnp.exp(x)
+
+
+def leaky_relu(x, alpha=0.3):
+    return jax.nn.leaky_relu(x, negative_slope=alpha)
+
+
 def bias_add(x, bias, data_format=None):
     """Adds `bias` along the channel axis (axis 1 for channels_first, else the last).
 
