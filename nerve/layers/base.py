@@ -86,14 +86,15 @@ class Layer:
         self._trainable = bool(trainable)
         self.dtype = standardize_dtype(dtype)
         self._batch_input_shape = None
+        owner = validation.owner_of(self)
         if batch_input_shape is not None:
-            self._batch_input_shape = validation.shape_tuple(self, "batch_input_shape",
+            self._batch_input_shape = validation.shape_tuple(owner, "batch_input_shape",
                                                              batch_input_shape)
         elif input_shape is not None:
-            shape = validation.shape_tuple(self, "input_shape", input_shape)
+            shape = validation.shape_tuple(owner, "input_shape", input_shape)
             self._batch_input_shape = (batch_size,) + shape
         elif input_dim is not None:
-            dim = validation.positive_int(validation.owner_of(self), "input_dim", input_dim)
+            dim = validation.positive_int(owner, "input_dim", input_dim)
             self._batch_input_shape = (batch_size, dim)
         self.built = False
         self.input_spec = None
