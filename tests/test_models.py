@@ -230,3 +230,17 @@ def test_public_aliases():
     assert nerve.layers.Input is Input and isinstance(Input(shape=(1,))._keras_history[0],
                                                       InputLayer)
     assert Flatten()(np.ones((2, 3, 4))).shape == (2, 12)
+
+
+def test_truncated_model_from_a_functional_source_explains_the_index_shift():
+    source = _mlp()  # functional: layers[0] is the InputLayer
+    truncated = Sequential([Dense(10, input_shape=(20,), activation="relu")])
+    with pytest.raises(ValueError, match=r"expects 2 weight\(s\).*received 0\. If these come "
+                                         r"from `model.layers\[i\]` of a functional model"):
+        for i, layer in enumerate(truncated.layers):
+            layer.set_weights(source.layers[i].get_weights())
+    for i, layer in enumerate(truncated.layers):
+        layer.set_weights(source.layers[i + 1].get_weights())
+    x = np.random.default_rng(5).random((4, 20)).astype("float32")
+    kernel, bias = source.get_layer("hidden").get_weights()
+    np.testing.assert_allclose(truncated(x), np.maximum(x @ kernel + bias, 0), rtol=1e-6)

@@ -178,10 +178,18 @@ class Layer:
         params = self.weights
         weights = list(weights)
         if len(weights) != len(params):
+            hint = ""
+            if params and not weights:
+                hint = (
+                    " If these come from `model.layers[i]` of a functional model, note that "
+                    "its layers start with the InputLayer (no weights) while a Sequential "
+                    "model's `layers` leave it out: use `model.layers[i + 1]`, or copy by "
+                    "name with `model.get_layer(layer.name)`."
+                )
             raise ValueError(
                 f'Layer "{self.name}" expects {len(params)} weight(s) '
                 f"({', '.join(p.name for p in params) or 'none'}), "
-                f"but received {len(weights)}."
+                f"but received {len(weights)}.{hint}"
             )
         for param, value in zip(params, weights):
             value = np.asarray(value)
