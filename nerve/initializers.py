@@ -42,7 +42,7 @@ class Initializer:
     @classmethod
     def from_config(cls, config):
         config = dict(config)
-        config.pop("dtype", None)  # tf-keras 1.x-era configs carry one
+        config.pop("dtype", None)  # configs of TF1-style initializers carry one
         return cls(**config)
 
     def __repr__(self):
@@ -138,8 +138,11 @@ class Constant(Initializer):
     """
 
     def __init__(self, value=0):
-        array = np.asarray(value) if not isinstance(value, bool) else np.asarray(0.0)
-        if isinstance(value, bool) or array.dtype.kind not in "biuf":
+        try:
+            kind = np.asarray(value).dtype.kind
+        except ValueError:  # ragged nested lists
+            kind = None
+        if kind is None or kind not in "biuf":
             validation.fail("Constant", "value", value, "a number or an array of numbers")
         self.value = value
 
@@ -157,8 +160,8 @@ class Constant(Initializer):
         return _cast(out, config.standardize_dtype(dtype))
 
     def get_config(self):
-        value = self.value.tolist() if isinstance(self.value, np.ndarray) else self.value
-        return {"value": value}
+        value = np.asarray(self.value)  # plain Python values, so configs are JSON
+        return {"value": value.tolist() if value.ndim else value.item()}
 
 
 class RandomNormal(Initializer):
@@ -263,21 +266,20 @@ class VarianceScaling(Initializer):
     """
 
     def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None):
-        self.scale = _positive("VarianceScaling", "scale", scale)
-        self.mode = validation.one_of(
-            "VarianceScaling", "mode", mode, ("fan_in", "fan_out", "fan_avg")
-        )
+        owner = type(self).__name__  # a preset's errors name the preset
+        self.scale = _positive(owner, "scale", scale)
+        self.mode = validation.one_of(owner, "mode", mode, ("fan_in", "fan_out", "fan_avg"))
         name = distribution.lower() if isinstance(distribution, str) else None
         if name not in ("truncated_normal", "untruncated_normal", "uniform", "normal"):
             validation.fail(
-                "VarianceScaling",
+                owner,
                 "distribution",
                 distribution,
                 "one of 'truncated_normal', 'untruncated_normal', 'uniform' ('normal' is "
                 "'truncated_normal')",
             )
         self.distribution = "truncated_normal" if name == "normal" else name
-        self.seed = _seed("VarianceScaling", seed)
+        self.seed = _seed(owner, seed)
 
     def __call__(self, shape, dtype=None):
         shape, dtype = self._shape(shape), self._float_dtype(dtype)

@@ -243,3 +243,18 @@ def test_random_ops_give_fresh_samples_and_seed_reproduces_them():
     np.testing.assert_array_equal(f([])[0], first)
     np.testing.assert_array_equal(f([])[0], second)
     assert f.compile_count == 1
+
+
+def test_run_steps_scans_gathered_batches_in_one_program():
+    x = K.placeholder(shape=(None, 2))
+    scale = K.placeholder(shape=())
+    total = K.variable(0.0)
+    step_sum = K.sum(x) * scale
+    f = K.function([x, scale], [step_sum], updates=[(total, total + step_sum)])
+    data = np.arange(12, dtype="float32").reshape(6, 2)
+    indices = np.array([[0, 1], [2, 3], [4, 5]])
+    (sums,) = f.run_steps([data], indices, per_step=[np.array([1.0, 2.0, 3.0])])
+    np.testing.assert_allclose(sums, [6.0, 2 * 22.0, 3 * 38.0])
+    assert K.get_value(total) == 6.0 + 44.0 + 114.0
+    f.run_steps([data], indices, per_step=[np.ones(3)])
+    assert f.compile_count == 1

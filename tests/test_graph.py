@@ -155,3 +155,18 @@ def test_introspection():
         K.count_params(x)
     assert K.int_shape(np.zeros((2, 5))) == (2, 5)
     assert K.is_tensor(x) and not K.is_tensor(np.zeros(2))
+
+
+def test_clone_replaces_tensors_downstream_only():
+    from nerve.graph.traversal import clone
+
+    x = K.placeholder(shape=(2,))
+    v = K.variable(np.array([1.0, 2.0]))
+    shared = K.exp(x)
+    out = shared + v * 3
+    (copied,) = clone([out], {id(v): v + 10})
+    f = K.function([x], [out, copied])
+    old, new = f([np.zeros(2)])
+    np.testing.assert_allclose(old, [4.0, 7.0])
+    np.testing.assert_allclose(new, [34.0, 37.0])
+    assert copied.node.inputs[0] is shared  # the part without `v` is not copied

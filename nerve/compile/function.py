@@ -1,5 +1,7 @@
 """Lowering a graph to one jitted pure function `(state, inputs) -> (outputs, new_state)`."""
 
+import functools
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -63,6 +65,7 @@ class Function:
         self._mutable = [v for v, _ in self._updates]
         self._readonly = [t for t in leaves if isinstance(t, Variable) and id(t) not in updated]
         self._n_inputs = len(self.inputs)
+        self._scans = {}
         self.compile_count = 0
         self._jitted = jax.jit(self._pure, static_argnums=(3,), donate_argnums=(0,))
 
@@ -111,6 +114,40 @@ class Function:
         if self._single:
             return np.asarray(outputs[0])
         return [np.asarray(o) for o in outputs]
+
+
+    def run_steps(self, sources, indices, per_step=(), learning_phase=0):
+        """Runs the graph once per row of `indices`, all in one program (`lax.scan`).
+
+        At step `s` the first placeholders take `source[indices[s]]` (rows gathered
+        on the device, so data is transferred once), the rest take `per_step[j][s]`.
+        State is carried from step to step; returns each output stacked over steps.
+        """
+        sources = [p.check_feed(v) for p, v in zip(self._fed, sources)]
+        key = (len(sources), learning_phase if self._uses_phase else 0)
+        program = self._scans.get(key)
+        if program is None:
+            program = self._scans[key] = jax.jit(
+                functools.partial(self._scan, n_sources=len(sources)),
+                static_argnums=(5,), donate_argnums=(0,),
+            )
+        outputs, new_state = program(
+            [v._value for v in self._mutable], [v._value for v in self._readonly],
+            list(sources), indices, list(per_step), key[1],
+        )
+        for var, value in zip(self._mutable, new_state):
+            var._value = value
+        return [np.asarray(o) for o in outputs]
+
+    def _scan(self, mutable, readonly, sources, indices, per_step, learning_phase, n_sources):
+        def step(state, xs):
+            rows, extras = xs
+            inputs = [source[rows] for source in sources] + list(extras)
+            outputs, new_state = self._pure(state, readonly, inputs, learning_phase)
+            return new_state, outputs
+
+        final, outputs = jax.lax.scan(step, mutable, (indices, per_step))
+        return outputs, final
 
 
 class _Advance:

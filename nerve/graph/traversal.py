@@ -41,3 +41,28 @@ def evaluate(nodes, env):
 
 def is_symbolic(x):
     return isinstance(x, Tensor)
+
+
+def clone(tensors, replace):
+    """`tensors` rebuilt with some tensors replaced (`replace`: id(tensor) -> tensor).
+
+    Only nodes downstream of a replaced tensor are copied; the rest is shared.
+    Used to read values after updates, e.g. a metric's result from its new state.
+    """
+    from nerve.graph.node import Node
+
+    nodes, _ = topo_sort(tensors)
+    mapping = dict(replace)
+    for node in nodes:
+        if not any(id(t) in mapping for t in node.inputs):
+            continue
+        leaves = list(node.leaves)
+        for position, t in zip(node.positions, node.inputs):
+            leaves[position] = mapping.get(id(t), t)
+        copy = Node(node.fn, node.treedef, leaves, node.name)
+        copy.out_tree = node.out_tree
+        copy.outputs = [Tensor(t.aval, copy, t.index) for t in node.outputs]
+        for old, new in zip(node.outputs, copy.outputs):
+            new.static_value = old.static_value
+            mapping[id(old)] = new
+    return [mapping.get(id(t), t) for t in tensors]
