@@ -170,3 +170,14 @@ def test_clone_replaces_tensors_downstream_only():
     np.testing.assert_allclose(old, [4.0, 7.0])
     np.testing.assert_allclose(new, [34.0, 37.0])
     assert copied.node.inputs[0] is shared  # the part without `v` is not copied
+
+
+def test_unknown_sizes_meeting_known_ones_take_their_size():
+    a = K.placeholder(shape=(None, None))
+    b = K.placeholder(shape=(None, 4))
+    assert K.int_shape(a + b) == (None, 4)
+    c = K.placeholder(shape=(None, None, 3))
+    d = K.placeholder(shape=(None, 4, 5))
+    assert K.int_shape(K.concatenate([c, d], axis=-1)) == (None, 4, 8)
+    out = K.function([a, b], [a + b])([np.ones((2, 4)), np.ones((2, 4))])[0]
+    np.testing.assert_array_equal(out, 2 * np.ones((2, 4)))

@@ -41,10 +41,12 @@ def infer(fn, avals):
     except Exception as err:
         if all(all(isinstance(d, int) for d in a.shape) for a in avals):
             raise
-        try:
-            return _infer_by_filling(fn, avals)
-        except Exception:
-            raise err from None
+        for fallback in (_infer_by_filling, _infer_by_unifying):
+            try:
+                return fallback(fn, avals)
+            except Exception:
+                pass
+        raise err
 
 
 def _infer_by_filling(fn, avals):
@@ -64,3 +66,24 @@ def _infer_by_filling(fn, avals):
         return jax.ShapeDtypeStruct(dims, a.dtype)
 
     return jax.tree_util.tree_map(merge, first, second)
+
+
+def _infer_by_unifying(fn, avals):
+    """Unknown sizes that meet known ones: an unknown non-batch dimension takes the
+    largest known size at the same (right-aligned) axis of another input, which
+    broadcasting or concatenation then needs it to be."""
+    known = {}
+    for a in avals:
+        for axis in range(1, len(a.shape) + 1):
+            d = a.shape[-axis]
+            if isinstance(d, int) and d > known.get(axis, 0):
+                known[axis] = d
+    unified = []
+    for a in avals:
+        dims = list(a.shape)
+        for axis in range(1, len(dims) + 1):
+            d = dims[-axis]
+            if not isinstance(d, int) and d is not BATCH and axis in known:
+                dims[-axis] = known[axis]
+        unified.append(jax.ShapeDtypeStruct(tuple(dims), a.dtype))
+    return jax.eval_shape(fn, *unified)

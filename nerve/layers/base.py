@@ -38,7 +38,7 @@ class InputSpec:
         for axis, size in self.axes.items():
             got = shape[axis] if -rank <= axis < rank else None
             if size is not None and got is not None and got != size:
-                where = "last dimension" if axis == -1 else f"dimension {axis}"
+                where = "last dimension" if axis == -1 else f"dimension {axis} of size"
                 raise ValueError(f"{prefix} expected {where} {size}, received shape {shape}")
 
 
@@ -292,7 +292,9 @@ class Layer:
         training = kwargs.pop("training", None)
         key = (treedef, tuple((a.shape[1:], a.dtype.str) for a in flat), repr(args),
                repr(sorted(kwargs.items())))
-        entry = self._eager_functions.get(key)
+        if any(isinstance(v, np.ndarray) for v in tree_util.tree_leaves((args, kwargs))):
+            key = None  # arrays among the arguments: their repr is no identity
+        entry = self._eager_functions.get(key) if key is not None else None
         if entry is None:
             placeholders = [
                 K.placeholder(shape=(None,) + a.shape[1:] if a.ndim else (),
@@ -305,7 +307,9 @@ class Layer:
             updates = self.updates[before:]
             flat_out, out_tree = tree_util.tree_flatten(outputs)
             fn = K.function(placeholders + [K.learning_phase()], flat_out, updates=updates)
-            entry = self._eager_functions[key] = (fn, out_tree)
+            entry = (fn, out_tree)
+            if key is not None:
+                self._eager_functions[key] = entry
         fn, out_tree = entry
         results = fn(list(flat) + [1 if training else 0])
         return tree_util.tree_unflatten(out_tree, results)
