@@ -88,3 +88,12 @@ def test_layer_base_defaults():
     with pytest.raises(ValueError, match='Layer "dense" is not built yet'):
         Dense(2).count_params()
     assert isinstance(InputLayer(input_shape=(3,)).output.shape, tuple)
+
+
+def test_eager_calls_leave_no_losses_behind():
+    layer = Dense(2, activity_regularizer="l2")
+    layer(np.ones((3, 4)))
+    assert layer.losses == []
+    inputs = Input(shape=(4,))
+    layer(inputs)
+    assert len(layer.losses) == 1

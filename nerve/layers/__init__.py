@@ -1,8 +1,42 @@
 """Layers, and `serialize`/`deserialize` for any of them (models included)."""
 
+import inspect
+
+from nerve.layers.activation import ELU, LeakyReLU, PReLU, ReLU, Softmax, ThresholdedReLU
 from nerve.layers.base import InputSpec, Layer
-from nerve.layers.core import Activation, Dense, Dropout, Flatten
+from nerve.layers.core import (
+    Activation,
+    ActivityRegularization,
+    Dense,
+    Dropout,
+    Embedding,
+    Flatten,
+    Lambda,
+    Permute,
+    RepeatVector,
+    Reshape,
+)
 from nerve.layers.input_layer import Input, InputLayer
+from nerve.layers.merge import (
+    Add,
+    Average,
+    Concatenate,
+    Dot,
+    Maximum,
+    Minimum,
+    Multiply,
+    Subtract,
+    add,
+    average,
+    concatenate,
+    dot,
+    maximum,
+    minimum,
+    multiply,
+    subtract,
+)
+from nerve.layers.noise import GaussianDropout, GaussianNoise, SpatialDropout1D, SpatialDropout2D
+from nerve.layers.wrappers import TimeDistributed
 
 
 def serialize(layer):
@@ -38,22 +72,53 @@ def deserialize(config, custom_objects=None):
             f"`custom_objects={{'{class_name}': {class_name}}}`."
         )
     cls = known[class_name]
-    from nerve.models import Model
-
-    if isinstance(cls, type) and issubclass(cls, Model):
-        return cls.from_config(config["config"], custom_objects=custom_objects)
+    if "custom_objects" in inspect.signature(cls.from_config).parameters:
+        return cls.from_config(dict(config["config"]), custom_objects=custom_objects)
     return cls.from_config(dict(config["config"]))
 
 
 __all__ = [
     "Activation",
+    "ActivityRegularization",
+    "Add",
+    "Average",
+    "Concatenate",
     "Dense",
+    "Dot",
     "Dropout",
+    "ELU",
+    "Embedding",
     "Flatten",
+    "GaussianDropout",
+    "GaussianNoise",
     "Input",
     "InputLayer",
     "InputSpec",
+    "Lambda",
     "Layer",
+    "LeakyReLU",
+    "Maximum",
+    "Minimum",
+    "Multiply",
+    "PReLU",
+    "Permute",
+    "ReLU",
+    "RepeatVector",
+    "Reshape",
+    "Softmax",
+    "SpatialDropout1D",
+    "SpatialDropout2D",
+    "Subtract",
+    "ThresholdedReLU",
+    "TimeDistributed",
+    "add",
+    "average",
+    "concatenate",
     "deserialize",
+    "dot",
+    "maximum",
+    "minimum",
+    "multiply",
     "serialize",
+    "subtract",
 ]

@@ -302,9 +302,15 @@ class Layer:
                 for a in flat
             ]
             symbolic = tree_util.tree_unflatten(treedef, placeholders)
+            # Losses and updates made for these placeholders belong to this call
+            # only: keep them out of the layers' lists.
+            layers = _all_layers(self)
+            saved = [(layer, list(layer._own_losses), list(layer._updates)) for layer in layers]
             before = len(self.updates)
             outputs = self._call_symbolic(symbolic, args, kwargs, track=False)
             updates = self.updates[before:]
+            for layer, losses, layer_updates in saved:
+                layer._own_losses[:], layer._updates[:] = losses, layer_updates
             flat_out, out_tree = tree_util.tree_flatten(outputs)
             fn = K.function(placeholders + [K.learning_phase()], flat_out, updates=updates)
             entry = (fn, out_tree)
@@ -382,6 +388,16 @@ class Layer:
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _all_layers(layer):
+    found, stack = [], [layer]
+    while stack:
+        current = stack.pop()
+        if not any(current is f for f in found):
+            found.append(current)
+            stack.extend(current._sublayers)
+    return found
 
 
 def _unique(weights):
