@@ -245,3 +245,11 @@ def test_truncated_model_from_a_functional_source_explains_the_index_shift():
     kernel, bias = source.get_layer("hidden").get_weights()
     np.testing.assert_allclose(truncated(x), np.maximum(x @ kernel + bias, 0), rtol=1e-5,
                                atol=1e-6)
+
+
+def test_a_nested_model_keeps_its_own_input_and_output():
+    inner = _mlp()
+    x = Input(shape=(20,))
+    Model(x, inner(x))
+    assert inner.input is inner.inputs[0] and inner.output is inner.outputs[0]
+    assert "(created by layer 'dense_1')" in repr(inner.output)

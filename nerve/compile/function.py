@@ -31,7 +31,7 @@ class Function:
     updated variables is donated, so it is updated in place where XLA can.
     """
 
-    def __init__(self, inputs, outputs, updates=None, name=None):
+    def __init__(self, inputs, outputs, updates=None, name=None, advance_rng=True):
         self.name = name or "function"
         self.inputs = _check_inputs(inputs)
         self._single = not isinstance(outputs, (list, tuple))
@@ -56,9 +56,10 @@ class Function:
             (i for i, p in enumerate(self.inputs) if isinstance(p, LearningPhase)), None
         )
         self._fed = [p for p in self.inputs if not isinstance(p, LearningPhase)]
-        # Random keys advance on every call unless the user updates them.
+        # Random keys advance on every call unless the user updates them, or the
+        # function must leave all state alone (inference: `predict`).
         updated = {id(v) for v, _ in self._updates}
-        for t in leaves:
+        for t in leaves if advance_rng else ():
             if isinstance(t, KeyVariable) and id(t) not in updated:
                 self._updates.append((t, _Advance(t)))
                 updated.add(id(t))

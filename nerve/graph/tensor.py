@@ -45,7 +45,11 @@ class Tensor:
         return len(self.aval.shape)
 
     def __repr__(self):
-        return f"<{type(self).__name__} '{self.name}' shape={self.shape} dtype={self.dtype}>"
+        made_by = ""
+        if self._keras_history is not None:
+            made_by = f" (created by layer '{self._keras_history[0].name}')"
+        return (f"<{type(self).__name__} '{self.name}' shape={self.shape} dtype={self.dtype}"
+                f"{made_by}>")
 
     def __bool__(self):
         raise TypeError(

@@ -4,6 +4,7 @@ import json
 
 from nerve.models.functional import Model
 from nerve.models.sequential import Sequential
+from nerve.saving import load_model, save_model
 
 
 def model_from_config(config, custom_objects=None):
@@ -27,4 +28,12 @@ def clone_model(model, input_tensors=None):
     return deserialize(serialize(model))
 
 
-__all__ = ["Model", "Sequential", "clone_model", "model_from_config", "model_from_json"]
+__all__ = [
+    "Model",
+    "Sequential",
+    "clone_model",
+    "load_model",
+    "model_from_config",
+    "model_from_json",
+    "save_model",
+]

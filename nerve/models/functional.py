@@ -7,9 +7,10 @@ from nerve import backend as K
 from nerve.graph import Tensor
 from nerve.layers.base import Layer, LayerNode, _call_arguments
 from nerve.layers.input_layer import InputLayer
+from nerve.models.training import Trainer
 
 
-class Model(Layer):
+class Model(Trainer, Layer):
     """`Model(inputs, outputs)`: the layers between `Input` tensors and outputs.
 
     Inputs and outputs may be single tensors, lists or dicts. A model is a
@@ -48,6 +49,19 @@ class Model(Layer):
     @property
     def layers(self):
         return list(self._layers)
+
+    # A model's own input and output stay defined after it is called elsewhere.
+    @property
+    def input(self):
+        if not self.built:
+            return super().input
+        return self._nested_inputs
+
+    @property
+    def output(self):
+        if not self.built:
+            return super().output
+        return self._nested_outputs
 
     def get_layer(self, name=None, index=None):
         """A layer by `name` or by `index` into `model.layers`."""
@@ -121,6 +135,22 @@ class Model(Layer):
         from nerve.layers import serialize
 
         return json.dumps(_jsonable(serialize(self)), **kwargs)
+
+    def save(self, filepath, overwrite=True, include_optimizer=True):
+        """Saves config and weights to an HDF5 file (Keras 2 layout), atomically."""
+        from nerve.saving import save_model
+
+        save_model(self, filepath, overwrite=overwrite, include_optimizer=include_optimizer)
+
+    def save_weights(self, filepath):
+        from nerve.saving import save_weights
+
+        save_weights(self, filepath)
+
+    def load_weights(self, filepath):
+        from nerve.saving import load_weights
+
+        load_weights(self, filepath)
 
     def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
                 show_trainable=False):

@@ -118,13 +118,14 @@ class Sequential(Model):
             model.add(deserialize(layer_config, custom_objects=custom_objects))
         return model
 
-    def summary(self, *args, **kwargs):
+    def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
+                show_trainable=False):
         if not self.built:
-            print_fn = kwargs.get("print_fn") or print
+            print_fn = print_fn or print
             print_fn(
                 f'Model: "{self.name}" has not been built yet: give the first layer an '
                 "`input_shape`, call `build(input_shape)`, or call it on data to see "
                 "its summary."
             )
             return
-        super().summary(*args, **kwargs)
+        super().summary(line_length, positions, print_fn, expand_nested, show_trainable)

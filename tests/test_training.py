@@ -1,0 +1,211 @@
+"""The training engine: fit/evaluate/predict, compile counts, a hand-written reference."""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+import pytest
+
+import nerve
+from nerve import backend as K
+from nerve.compile import compile_count
+from nerve.layers import Dense, Dropout, Input
+from nerve.models import Model, Sequential
+
+RNG = np.random.default_rng(0)
+X = RNG.normal(size=(50, 5)).astype("float32")
+LABELS = (X[:, 0] + X[:, 1] > 0).astype("int32")
+Y = np.eye(2, dtype="float32")[LABELS]
+
+
+def _model(seed=0, metrics=("acc",), optimizer="sgd"):
+    nerve.utils.set_random_seed(seed)
+    model = Sequential([Dense(8, activation="tanh", input_shape=(5,)),
+                        Dense(2, activation="softmax")])
+    model.compile(optimizer=optimizer, loss="categorical_crossentropy", metrics=list(metrics))
+    return model
+
+
+def test_fit_learns_and_names_history_keys_as_given():
+    model = _model(optimizer=nerve.optimizers.Adam(0.05))
+    history = model.fit(X, Y, epochs=15, batch_size=16, validation_data=(X, Y), verbose=0)
+    assert list(history.history) == ["loss", "acc", "val_loss", "val_acc"]
+    assert history.history["loss"][-1] < 0.5 * history.history["loss"][0]
+    assert history.history["acc"][-1] > 0.9
+    assert model.metrics_names == ["loss", "acc"]
+
+
+def test_one_program_for_every_epoch_and_ragged_batch():
+    model = _model()
+    model.fit(X, Y, epochs=3, batch_size=16, validation_data=(X[:7], Y[:7]), verbose=0)
+    train = model._function("train", [Y])
+    test = model._function("test", [Y])
+    model.fit(X, Y, epochs=2, batch_size=16, verbose=0)
+    assert train.compile_count == 1 and test.compile_count == 1
+
+
+def test_fit_matches_a_hand_written_optax_loop():
+    model = _model(metrics=(), optimizer=nerve.optimizers.SGD(learning_rate=0.1))
+    params = [jnp.asarray(w) for w in model.get_weights()]
+
+    def loss_fn(params, x, y):
+        h = jnp.tanh(x @ params[0] + params[1])
+        p = jax.nn.softmax(h @ params[2] + params[3])
+        p = jnp.clip(p, 1e-7, 1 - 1e-7)
+        return jnp.mean(-jnp.sum(y * jnp.log(p), axis=-1))
+
+    opt = optax.sgd(0.1)
+    state = opt.init(params)
+    for start in range(0, len(X), 16):  # the last batch holds 2 samples
+        grads = jax.grad(loss_fn)(params, X[start:start + 16], Y[start:start + 16])
+        updates, state = opt.update(grads, state, params)
+        params = optax.apply_updates(params, updates)
+    model.fit(X, Y, epochs=1, batch_size=16, shuffle=False, verbose=0)
+    for got, want in zip(model.get_weights(), params):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+def test_predict_evaluate_and_batches():
+    model = _model()
+    expected = model(X)
+    out = model.predict(X, batch_size=16)
+    np.testing.assert_allclose(out, expected, rtol=1e-5, atol=1e-6)
+    assert model.predict(X[:3]).shape == (3, 2)
+    loss, acc = model.evaluate(X, Y, verbose=0)
+    p = np.clip(expected, 1e-7, 1 - 1e-7)
+    np.testing.assert_allclose(loss, np.mean(-np.sum(Y * np.log(p), axis=1)), rtol=1e-5)
+    np.testing.assert_allclose(acc, np.mean(expected.argmax(1) == LABELS), rtol=1e-6)
+    no_metrics = _model(metrics=())
+    assert isinstance(no_metrics.evaluate(X, Y, verbose=0), float)
+    assert set(model.evaluate(X, Y, return_dict=True)) == {"loss", "acc"}
+
+
+def test_on_batch_methods():
+    model = _model()
+    before = model.get_weights()
+    loss, acc = model.train_on_batch(X[:10], Y[:10])
+    assert not np.allclose(before[0], model.get_weights()[0])
+    assert np.isfinite(loss) and 0 <= acc <= 1
+    test_loss, _ = model.test_on_batch(X[:10], Y[:10])
+    assert test_loss < loss + 1.0
+    np.testing.assert_allclose(model.predict_on_batch(X[:4]), model(X[:4]), rtol=1e-5, atol=1e-6)
+
+
+def test_sample_weights_and_validation_split():
+    model = _model(metrics=())
+    weights = np.zeros(len(X), dtype="float32")
+    before = model.get_weights()
+    model.fit(X, Y, sample_weight=weights, epochs=1, verbose=0)
+    for b, a in zip(before, model.get_weights()):
+        np.testing.assert_array_equal(a, b)  # zero weights: zero gradients
+    history = model.fit(X, Y, validation_split=0.2, epochs=1, verbose=0)
+    assert "val_loss" in history.history
+
+
+def test_learning_rate_change_takes_effect_without_recompiling():
+    model = _model(metrics=(), optimizer=nerve.optimizers.SGD(learning_rate=0.1))
+    model.fit(X, Y, epochs=1, verbose=0)
+    K.set_value(model.optimizer.learning_rate, 0.0)
+    frozen = model.get_weights()
+    model.fit(X, Y, epochs=1, verbose=0)
+    for a, b in zip(frozen, model.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    assert model._function("train", [Y]).compile_count == 1
+
+
+def test_dropout_model_predict_is_deterministic():
+    nerve.utils.set_random_seed(1)
+    model = Sequential([Dense(16, input_shape=(5,)), Dropout(0.5), Dense(2)])
+    model.compile("sgd", "mse")
+    np.testing.assert_array_equal(model.predict(X), model.predict(X))
+
+
+def test_progress_output_without_a_terminal(capsys):
+    model = _model()
+    model.fit(X, Y, epochs=2, batch_size=25, verbose=1)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "Epoch 1/2" and lines[2] == "Epoch 2/2"
+    assert lines[1].startswith("2/2 [==============================] - ")
+    assert " - loss: " in lines[1] and " - acc: " in lines[1] and "\r" not in lines[1]
+
+
+def _two_io():
+    a, b = Input(shape=(3,), name="a"), Input(shape=(2,), name="b")
+    merged = nerve.layers.concatenate([a, b])
+    out1 = Dense(1, name="out1")(merged)
+    out2 = Dense(2, activation="softmax", name="out2")(merged)
+    model = Model([a, b], [out1, out2])
+    model.compile("sgd", loss={"out1": "mse", "out2": "categorical_crossentropy"},
+                  loss_weights=[1.0, 0.5], metrics={"out2": ["accuracy"]})
+    return model
+
+
+def test_several_inputs_and_outputs():
+    model = _two_io()
+    xa, xb = X[:, :3], X[:, 3:]
+    history = model.fit({"a": xa, "b": xb}, [X[:, :1], Y], epochs=2, verbose=0)
+    assert list(history.history) == ["loss", "out1_loss", "out2_loss", "out2_accuracy"]
+    h = history.history
+    np.testing.assert_allclose(h["loss"][0], h["out1_loss"][0] + 0.5 * h["out2_loss"][0],
+                               rtol=1e-4)
+    out1, out2 = model.predict([xa, xb])
+    assert out1.shape == (50, 1) and out2.shape == (50, 2)
+
+
+@pytest.mark.parametrize(
+    "call, error, message",
+    [
+        (lambda m: m.fit(X[:, :4], Y, verbose=0), ValueError,
+         r"expected .* to have shape \(None, 5\) but got array with shape \(50, 4\)"),
+        (lambda m: m.fit(X, Y[:40], verbose=0), ValueError,
+         r"different numbers of samples \(x: \[50\], y: \[40\], sample_weight: \[40\]\)"),
+        (lambda m: m.fit(X, Y, validation_data=(X,), verbose=0), ValueError,
+         r"`validation_data` must be a tuple \(x_val, y_val\)"),
+        (lambda m: m.fit(X, LABELS, verbose=0), ValueError,
+         r"expects one-hot targets of shape \(n, 2\).*to_categorical"),
+        (lambda m: m.fit(X[:0], Y[:0], verbose=0), ValueError, r"`x` is empty"),
+        (lambda m: m.fit(np.array([["a"] * 5]), Y[:1], verbose=0), TypeError,
+         r"`x` holds an array of dtype <U1"),
+        (lambda m: m.fit([X, X], Y, verbose=0), ValueError,
+         r"expects 1 array\(s\) in `x` .*but received 2"),
+        (lambda m: m.fit(X, Y, validation_split=1.5, verbose=0), ValueError,
+         r"`validation_split` must be a float in \(0, 1\)"),
+        (lambda m: m.fit(X, Y, epochz=3), TypeError, r"Invalid keyword argument\(s\) to `fit`"),
+    ],
+)
+def test_bad_input_is_refused_before_tracing(call, error, message):
+    model = _model()
+    before = compile_count()
+    with pytest.raises(error, match=message):
+        call(model)
+    assert compile_count() == before  # refused before anything was traced
+
+
+def test_sparse_labels_out_of_range_and_uncompiled_model():
+    model = Sequential([Dense(2, input_shape=(5,), activation="softmax")])
+    with pytest.raises(RuntimeError, match="You must compile the model before calling `fit`"):
+        model.fit(X, LABELS)
+    model.compile("sgd", "sparse_categorical_crossentropy")
+    with pytest.raises(ValueError, match=r"integer labels in \[0, 1\], but the targets range "
+                                         r"from 0 to 2"):
+        model.fit(X, np.array([0, 2] * 25), verbose=0)
+    with pytest.raises(ValueError, match=r"from -1 to 1"):
+        model.fit(X, np.array([-1, 1] * 25), verbose=0)
+    with pytest.raises(ValueError, match="`compile` needs a `loss`"):
+        model.compile("sgd")
+    with pytest.raises(ValueError, match=r"`loss` has 2 entries but the model has 1 output"):
+        model.compile("sgd", loss=["mse", "mse"])
+    with pytest.raises(ValueError, match=r"Unknown output name\(s\) \['nope'\] in `loss`"):
+        model.compile("sgd", loss={"nope": "mse"})
+
+
+def test_predict_from_eight_threads_matches_one_thread():
+    from concurrent.futures import ThreadPoolExecutor
+
+    nerve.utils.set_random_seed(2)
+    model = Sequential([Dense(16, input_shape=(5,)), Dropout(0.3), Dense(2)])
+    expected = model.predict(X, batch_size=8)
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda _: model.predict(X, batch_size=8), range(16)))
+    for result in results:
+        np.testing.assert_array_equal(result, expected)
