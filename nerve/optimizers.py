@@ -425,6 +425,14 @@ class _Default(float):
 _RATE, _SGD_RATE = _Default(0.001), _Default(0.01)
 
 
+class _Built(NamedTuple):
+    """What a compiled step needs to know of the weights it was built for."""
+
+    slot_tree: Any
+    decay_mask: Any
+    constraints: list
+
+
 class _CallableList(list):
     """A list that returns itself when called: `optimizer.variables` and
     `optimizer.variables()` both work, as in tf-keras."""
@@ -532,8 +540,7 @@ class Optimizer:
         )
         self._params = None  # the weights the slots were built for
         self._slots = []
-        self._slot_tree = None
-        self._decay_mask = None
+        self._built = None
         self._exclude_vars = []
         self._exclude_names = []
         self._eager = {}
@@ -573,14 +580,14 @@ class Optimizer:
             return optax.clip(self.clipvalue)
         return None
 
-    def _transformation(self, learning_rate, step):
+    def _transformation(self, learning_rate, step, decay_mask=None):
         clipping = self._clipping()
         parts = [] if clipping is None else [clipping]
         parts.append(self._optax(learning_rate, step))
         if self.weight_decay:
             # Decoupled, as tf-keras: w -= learning_rate * weight_decay * w.
             parts.append(
-                optax.add_decayed_weights(-learning_rate * self.weight_decay, self._decay_mask)
+                optax.add_decayed_weights(-learning_rate * self.weight_decay, decay_mask)
             )
         return optax.chain(*parts)
 
@@ -592,45 +599,49 @@ class Optimizer:
             learning_rate = learning_rate / (1.0 + self.decay * iterations)
         return learning_rate
 
-    def _step(self, constraints, params, grads, slots, iterations, learning_rate):
+    def _step(self, built, params, grads, slots, iterations, learning_rate):
         """The graph op: one optax update on concrete (traced) arrays."""
         rate = self._rate(iterations, learning_rate)
-        transformation = self._transformation(rate, iterations + 1)
-        state = jax.tree.unflatten(self._slot_tree, slots)
+        transformation = self._transformation(rate, iterations + 1, built.decay_mask)
+        state = jax.tree.unflatten(built.slot_tree, slots)
         updates, state = transformation.update(grads, state, params)
         new_params = optax.apply_updates(params, updates)
         new_params = [
             p if constraint is None else constraint(p)
-            for p, constraint in zip(new_params, constraints)
+            for p, constraint in zip(new_params, built.constraints)
         ]
         return new_params, jax.tree.leaves(state), iterations + 1, rate
 
     # Building the state.
 
     def build(self, params):
-        """Creates the slot Variables for `params` (once); `get_updates` calls it."""
+        """Creates the slot Variables for `params`; `get_updates` calls it.
+
+        Called again with the same weights it does nothing. With other weights
+        (a model compiled again after freezing layers) it makes fresh slots, as
+        Keras 2 did on every `get_updates`; functions compiled before keep theirs.
+        """
         params = self._check_params(params)
-        if self._params is not None:
-            if [id(p) for p in params] != [id(p) for p in self._params]:
-                raise ValueError(
-                    f"{self._owner} was built for the weights "
-                    f"{[p.name for p in self._params]}, and cannot also update "
-                    f"{[p.name for p in params]}. Use one optimizer per set of weights."
-                )
+        if self._built is not None and [id(p) for p in params] == [id(p) for p in self._params]:
             return
+        decay_mask = None
         if self.weight_decay and (self._exclude_vars or self._exclude_names):
-            self._decay_mask = [self._use_weight_decay(p) for p in params]
+            decay_mask = [self._use_weight_decay(p) for p in params]
         values = [p.value for p in params]
         rate = jnp.asarray(self._learning_rate.value)
-        state = self._transformation(rate, jnp.asarray(1, jnp.int32)).init(values)
-        leaves, self._slot_tree = jax.tree_util.tree_flatten_with_path(state)
+        state = self._transformation(rate, jnp.asarray(1, jnp.int32), decay_mask).init(values)
+        leaves, slot_tree = jax.tree_util.tree_flatten_with_path(state)
         names = set()
-        for path, leaf in leaves:
-            name = _unique_name(self._slot_name(path, params), names)
-            self._slots.append(
-                Variable(np.asarray(leaf), jnp.dtype(leaf.dtype).name, name, trainable=False)
+        self._slots = [
+            Variable(
+                np.asarray(leaf), jnp.dtype(leaf.dtype).name,
+                _unique_name(self._slot_name(path, params), names), trainable=False,
             )
+            for path, leaf in leaves
+        ]
         self._params = params
+        constraints = [getattr(p, "constraint", None) for p in params]
+        self._built = _Built(slot_tree, decay_mask, constraints)
 
     def _slot_name(self, path, params):
         # e.g. "Adam/mu/dense/kernel" for the first moment of "dense/kernel", "Adam/count".
@@ -662,7 +673,7 @@ class Optimizer:
     def exclude_from_weight_decay(self, var_list=None, var_names=None):
         """Keeps weight decay off `var_list` and off weights whose name matches any of
         `var_names` (regular expressions, searched). Call it before the optimizer is built."""
-        if self._params is not None:
+        if self._built is not None:
             raise ValueError(
                 f"{self._owner} is already built; call `exclude_from_weight_decay` before "
                 "`get_updates`/`build`."
@@ -714,9 +725,8 @@ class Optimizer:
 
     def _updates(self, grads, params):
         self.build(params)
-        constraints = [getattr(p, "constraint", None) for p in params]
         new_params, new_slots, iterations, rate = apply(
-            functools.partial(self._step, constraints),
+            functools.partial(self._step, self._built),
             (params, list(grads), self._slots, self.iterations, self._learning_rate),
             name=f"{self.name}/update",
         )
@@ -773,7 +783,7 @@ class Optimizer:
             hint = (
                 " Its slots are made by `get_updates(loss, params)` or `build(params)`; "
                 "call one of them first."
-                if self._params is None else ""
+                if self._built is None else ""
             )
             raise ValueError(
                 f"{self._owner} has {len(variables)} weight(s) (iterations and slots), "

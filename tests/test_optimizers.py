@@ -506,14 +506,26 @@ def test_set_weights_checks_count_and_shapes():
         opt.set_weights([weights[0], weights[2], weights[1]])
 
 
-def test_one_optimizer_one_set_of_weights():
+def test_same_weights_share_slots_other_weights_get_fresh_ones():
     opt = optimizers.SGD(0.1, momentum=0.9)
     w, b, x, y, loss = graph()
     first = opt.get_updates(loss, [w, b])
-    second = opt.get_updates(loss, [w, b])  # the same weights share the slots
+    second = opt.get_updates(loss, [w, b])  # e.g. a second input signature
     assert {id(v) for v, _ in first} == {id(v) for v, _ in second}
-    with pytest.raises(ValueError, match=r"was built for the weights \['w', 'b'\]"):
-        opt.get_updates(loss, [w])
+    old_slots = opt.variables()[1:]
+    fn_both = K.function([x, y], [loss], updates=first)
+    fn_both([XS[0], YS[0]])
+    # As Keras 2: compiled again for other weights (a frozen layer), fresh slots;
+    # the function compiled before keeps its own.
+    fn_w = K.function([x, y], [loss], updates=opt.get_updates(loss, [w]))
+    assert [v.name for v in opt.variables()] == ["SGD/iterations", "SGD/trace/w"]
+    assert all(v is not old for v in opt.variables()[1:] for old in old_slots)
+    np.testing.assert_array_equal(K.get_value(opt.variables()[1]), 0.0)
+    b_before = K.get_value(b)
+    fn_w([XS[1], YS[1]])
+    np.testing.assert_array_equal(K.get_value(b), b_before)
+    fn_both([XS[2], YS[2]])
+    assert int(K.get_value(opt.iterations)) == 3
 
 
 # Configs and names.
