@@ -209,3 +209,61 @@ def test_predict_from_eight_threads_matches_one_thread():
         results = list(pool.map(lambda _: model.predict(X, batch_size=8), range(16)))
     for result in results:
         np.testing.assert_array_equal(result, expected)
+
+
+class Batches(nerve.utils.Sequence):
+    def __init__(self, size):
+        self.size, self.epochs_ended = size, 0
+
+    def __len__(self):
+        return -(-len(X) // self.size)
+
+    def __getitem__(self, i):
+        return X[i * self.size:(i + 1) * self.size], Y[i * self.size:(i + 1) * self.size]
+
+    def on_epoch_end(self):
+        self.epochs_ended += 1
+
+
+def _generator(size=16):
+    while True:
+        for start in range(0, len(X), size):
+            yield X[start:start + size], Y[start:start + size]
+
+
+def test_sequence_and_generator_train_like_arrays():
+    reference = _model(metrics=())
+    reference.fit(X, Y, epochs=2, batch_size=16, shuffle=False, verbose=0)
+    for data, steps in [(Batches(16), None), (_generator(), 4)]:
+        model = _model(metrics=())
+        model.fit(data, steps_per_epoch=steps, epochs=2, verbose=0)
+        for a, b in zip(model.get_weights(), reference.get_weights()):
+            np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    sequence = Batches(16)
+    model = _model(metrics=())
+    model.fit_generator(sequence, epochs=3, verbose=0, validation_data=_generator(),
+                        validation_steps=2)
+    assert sequence.epochs_ended == 3
+    assert model._function("train", [Y[:16]]).compile_count == 1  # the ragged batch is padded
+    np.testing.assert_allclose(model.predict_generator(Batches(16)), model.predict(X),
+                               rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(model.evaluate_generator(Batches(16)),
+                               model.evaluate(X, Y, verbose=0), rtol=1e-5)
+
+
+def test_stream_errors():
+    model = _model()
+    with pytest.raises(ValueError, match="yielded no batches"):
+        model.fit(iter([]), epochs=1, verbose=0)
+    with pytest.raises(ValueError, match=r"must yield tuples \(x, y\)"):
+        model.fit(iter([X]), epochs=1, verbose=0)
+    with pytest.raises(ValueError, match="leave `y`, `sample_weight` and `class_weight` as None"):
+        model.fit(_generator(), Y, steps_per_epoch=1, verbose=0)
+
+
+def test_class_weight_scales_the_loss():
+    weighted = _model(metrics=())
+    loss = weighted.evaluate(X, Y, verbose=0)
+    history = weighted.fit(X, Y, class_weight={0: 0.0, 1: 0.0}, epochs=1, verbose=0)
+    assert history.history["loss"][0] == 0.0
+    np.testing.assert_allclose(weighted.evaluate(X, Y, verbose=0), loss, rtol=1e-6)

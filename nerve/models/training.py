@@ -231,9 +231,15 @@ class Trainer:
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
                  steps=None, callbacks=None, return_dict=False):
         """The loss (and metrics) on `x`, `y`: a scalar without metrics, else a list."""
+        from nerve.models import streams
+
         self._check_compiled("evaluate")
-        xs, ys, sws = self._arrays(x, y, sample_weight)
-        logs = self._evaluate_arrays(xs, ys, sws, batch_size or 32)
+        if streams.is_stream(x):
+            self.reset_metrics()
+            logs = self._logs_of(streams.run(self, "test", x, steps))
+        else:
+            xs, ys, sws = self._arrays(x, y, sample_weight)
+            logs = self._evaluate_arrays(xs, ys, sws, batch_size or 32)
         if return_dict:
             return logs
         values = [logs[name] for name in self.metrics_names]
@@ -241,11 +247,15 @@ class Trainer:
 
     def _evaluate_arrays(self, xs, ys, sws, batch_size):
         self.reset_metrics()
-        outputs = self._run("test", xs + ys + sws, len(xs[0]), batch_size)
-        return {name: float(o[-1]) for name, o in zip(self.metrics_names, outputs)}
+        return self._logs_of(self._run("test", xs + ys + sws, len(xs[0]), batch_size))
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
         """The model's outputs for `x`, computed in batches (inference mode)."""
+        from nerve.models import streams
+
+        if streams.is_stream(x):
+            results = streams.run(self, "predict", x, steps)
+            return results[0] if len(results) == 1 else results
         xs, _, _ = self._arrays(x)
         n = len(xs[0])
         batch_size = min(batch_size or 32, n)
@@ -289,8 +299,30 @@ class Trainer:
         if kwargs:
             raise TypeError(f"Invalid keyword argument(s) to `fit`: {sorted(kwargs)}")
         return fitting.fit(self, x, y, batch_size or 32, epochs, verbose, callbacks,
-                           validation_split, validation_data, shuffle, sample_weight,
-                           initial_epoch, validation_batch_size, validation_freq)
+                           validation_split, validation_data, shuffle, class_weight,
+                           sample_weight, initial_epoch, steps_per_epoch, validation_steps,
+                           validation_batch_size, validation_freq)
+
+    # Keras 2.2's names for data from generators.
+
+    def fit_generator(self, generator, steps_per_epoch=None, epochs=1, verbose=1,
+                      callbacks=None, validation_data=None, validation_steps=None,
+                      class_weight=None, initial_epoch=0, **kwargs):
+        for key in ("max_queue_size", "workers", "use_multiprocessing", "shuffle"):
+            kwargs.pop(key, None)
+        return self.fit(generator, steps_per_epoch=steps_per_epoch, epochs=epochs,
+                        verbose=verbose, callbacks=callbacks, validation_data=validation_data,
+                        validation_steps=validation_steps, class_weight=class_weight,
+                        initial_epoch=initial_epoch, **kwargs)
+
+    def evaluate_generator(self, generator, steps=None, verbose=0, **kwargs):
+        return self.evaluate(generator, steps=steps, verbose=verbose)
+
+    def predict_generator(self, generator, steps=None, verbose=0, **kwargs):
+        return self.predict(generator, steps=steps, verbose=verbose)
+
+    def _logs_of(self, outputs):
+        return {name: float(o[-1]) for name, o in zip(self.metrics_names, outputs)}
 
 
 def _as_target(array):
