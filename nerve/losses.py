@@ -241,18 +241,31 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     return K.categorical_crossentropy(y_true, y_pred, from_logits=from_logits, axis=axis)
 
 
-def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, axis=-1):
+def _valid_labels(y_true, ignore_class, ndim):
+    """1 where a label is not `ignore_class`, else 0, with `ndim` axes."""
+    valid = K.cast(K.not_equal(y_true, ignore_class), K.floatx())
+    return K.squeeze(valid, -1) if K.ndim(valid) > ndim else valid
+
+
+def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, axis=-1,
+                                    ignore_class=None):
     """Categorical cross-entropy with integer class labels `y_true`.
 
     `y_true` has `y_pred`'s shape without the class `axis` (or with it of size 1).
+    Labels equal to `ignore_class` (e.g. -1 for "void") give a loss of 0.
     """
     _check_axis("sparse_categorical_crossentropy", axis)
     y_pred = as_tensor(y_pred)
     if not _is_float(y_pred):
         y_pred = K.cast(y_pred, K.floatx())
-    return K.sparse_categorical_crossentropy(
-        as_tensor(y_true), y_pred, from_logits=from_logits, axis=axis
-    )
+    y_true = as_tensor(y_true)
+    if ignore_class is None:
+        return K.sparse_categorical_crossentropy(y_true, y_pred, from_logits=from_logits,
+                                                 axis=axis)
+    valid = _valid_labels(y_true, ignore_class, K.ndim(y_pred) - 1)
+    safe = K.switch(K.not_equal(y_true, ignore_class), y_true, K.zeros_like(y_true))
+    loss = K.sparse_categorical_crossentropy(safe, y_pred, from_logits=from_logits, axis=axis)
+    return loss * K.cast(valid, K.dtype(loss))
 
 
 def _maybe_convert_labels(y_true):
@@ -521,19 +534,45 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
     Args:
         from_logits: whether `y_pred` holds logits rather than probabilities.
         axis: the class axis of `y_pred`.
+        ignore_class: an integer label that counts for nothing, or None. As in
+            tf-keras, 'sum_over_batch_size' then averages over the other labels.
         reduction, name: as for `Loss`.
     """
 
-    def __init__(self, from_logits=False, axis=-1, reduction=Reduction.AUTO,
+    def __init__(self, from_logits=False, axis=-1, ignore_class=None, reduction=Reduction.AUTO,
                  name="sparse_categorical_crossentropy"):
-        _check_axis(validation.owner_of(self, name), axis)
+        owner = validation.owner_of(self, name)
+        _check_axis(owner, axis)
+        if ignore_class is not None and (
+            isinstance(ignore_class, bool) or not isinstance(ignore_class, numbers.Integral)
+        ):
+            validation.fail(owner, "ignore_class", ignore_class, "an integer or None")
         super().__init__(
             sparse_categorical_crossentropy,
             reduction=reduction,
             name=name,
             from_logits=bool(from_logits),
             axis=int(axis),
+            ignore_class=None if ignore_class is None else int(ignore_class),
         )
+
+    def __call__(self, y_true, y_pred, sample_weight=None):
+        ignore_class = self._fn_kwargs["ignore_class"]
+        if ignore_class is None:
+            return super().__call__(y_true, y_pred, sample_weight)
+        y_true = as_tensor(y_true)
+        losses = self.call(y_true, as_tensor(y_pred))
+        valid = _valid_labels(y_true, ignore_class, K.ndim(losses))
+        if self._reduction() == Reduction.SUM_OVER_BATCH_SIZE:
+            # Weights total/valid on the valid labels: the mean is over those alone.
+            valid = valid * (_num_elements(valid) / K.maximum(K.sum(valid), 1.0))
+        if sample_weight is None:
+            sample_weight = valid
+        else:
+            sample_weight = as_tensor(sample_weight)
+            valid, _, sample_weight = squeeze_or_expand_dimensions(valid, None, sample_weight)
+            sample_weight = K.cast(sample_weight, K.dtype(valid)) * valid
+        return compute_weighted_loss(losses, sample_weight, self._reduction())
 
 
 class Hinge(LossFunctionWrapper):

@@ -196,11 +196,18 @@ def _run_now(values):
     return [env[id(v)] if isinstance(v, Tensor) else v for v in values]
 
 
+def _array_like(x):
+    return as_tensor(x) if isinstance(x, (list, tuple, numbers.Number)) else x
+
+
 def _applied_when_concrete(update_state):
     """Wraps a metric's `update_state`: called on arrays, its updates are applied at once."""
 
     @functools.wraps(update_state)
     def wrapper(self, *args, **kwargs):
+        # Lists and numbers as arrays, since backend ops take arrays.
+        args = [_array_like(a) for a in args]
+        kwargs = {k: _array_like(v) for k, v in kwargs.items()}
         if self._updating:  # a super().update_state() call: the outer call applies
             return update_state(self, *args, **kwargs)
         self._updating = True

@@ -361,6 +361,33 @@ def test_targets_without_the_unit_axis_are_lined_up():
     )
 
 
+def test_sparse_crossentropy_ignore_class():
+    labels = np.array([0, -1, 2, 3, -1, 1])
+    valid = labels >= 0
+    per_sample = np_scce(np.where(valid, labels, 0), DIST_PRED) * valid
+    np.testing.assert_allclose(
+        losses.sparse_categorical_crossentropy(labels, DIST_PRED, ignore_class=-1), per_sample,
+        rtol=1e-5,
+    )
+    for column in (labels, labels[:, None]):
+        for weights, w in ((None, 1.0), (WEIGHTS, WEIGHTS)):
+            expected = {
+                "auto": np.sum(per_sample * w) / valid.sum(),  # the mean over valid labels
+                "sum": np.sum(per_sample * w),
+                "none": per_sample * w,
+            }
+            for reduction, value in expected.items():
+                loss = losses.SparseCategoricalCrossentropy(ignore_class=-1, reduction=reduction)
+                np.testing.assert_allclose(loss(column, DIST_PRED, weights), value, rtol=1e-5)
+    t, p = K.placeholder(shape=(None,)), K.placeholder(shape=(None, C))
+    loss = losses.SparseCategoricalCrossentropy(ignore_class=-1)(t, p)
+    got = K.function([t, p], loss)([labels.astype(np.float32), DIST_PRED])
+    assert float(got) == pytest.approx(per_sample.sum() / valid.sum(), rel=1e-5)
+    config = losses.SparseCategoricalCrossentropy(ignore_class=-1).get_config()
+    assert config["ignore_class"] == -1
+    assert losses.SparseCategoricalCrossentropy.from_config(config).get_config() == config
+
+
 def test_compute_weighted_loss():
     values = np.array([1.0, 2.0, 3.0])
     assert float(losses.compute_weighted_loss(values, [1.0, 0.0, 1.0])) == pytest.approx(4 / 3)
@@ -502,6 +529,9 @@ def test_custom_objects():
          r"Invalid value for `axis` of CategoricalCrossentropy \"categorical_crossentropy\": "
          r"expected an integer\. Received: axis=True"),
         (lambda: losses.SparseCategoricalCrossentropy(axis=1.0), r"Received: axis=1\.0"),
+        (lambda: losses.SparseCategoricalCrossentropy(ignore_class="void"),
+         r"`ignore_class` of SparseCategoricalCrossentropy \"sparse_categorical_crossentropy\": "
+         r"expected an integer or None\. Received: ignore_class='void'"),
         (lambda: losses.CosineSimilarity(axis="x"), r"`axis` of CosineSimilarity"),
         (lambda: losses.categorical_crossentropy(ONE_HOT, PROBS, axis=True),
          r"Invalid value for `axis` of categorical_crossentropy: expected an integer"),

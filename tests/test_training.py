@@ -267,3 +267,18 @@ def test_class_weight_scales_the_loss():
     history = weighted.fit(X, Y, class_weight={0: 0.0, 1: 0.0}, epochs=1, verbose=0)
     assert history.history["loss"][0] == 0.0
     np.testing.assert_allclose(weighted.evaluate(X, Y, verbose=0), loss, rtol=1e-6)
+
+
+def test_one_dimensional_targets_and_loss_objects_with_sample_weights():
+    nerve.utils.set_random_seed(3)
+    model = Sequential([Dense(1, input_shape=(5,))])
+    target = X[:, 0] * 2.0 + 1.0  # shape (n,) for an (n, 1) output
+    weights = np.linspace(0.0, 2.0, len(X)).astype("float32")
+    pred = model.predict(X)[:, 0]
+    for loss in ["mse", nerve.losses.MeanSquaredError()]:
+        model.compile("sgd", loss)
+        np.testing.assert_allclose(model.evaluate(X, target, verbose=0),
+                                   np.mean((pred - target) ** 2), rtol=1e-5)
+        np.testing.assert_allclose(
+            model.evaluate(X, target, sample_weight=weights, verbose=0),
+            np.mean(weights * (pred - target) ** 2), rtol=1e-5)

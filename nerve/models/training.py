@@ -115,7 +115,7 @@ class Trainer:
                           name=f"{self.name} predict", advance_rng=False)
             functions[signature] = fn
             return fn
-        targets = [
+        placeholders = [
             K.placeholder(shape=(None,) + a.shape[1:],
                           dtype="int32" if a.dtype.kind in "iu" else K.floatx(),
                           name=f"{name}_target")
@@ -127,9 +127,15 @@ class Trainer:
         count = K.sum(mask)
         denominator = K.maximum(count, 1.0)
         total, per_output = 0.0, []
+        # (n,) targets of (n, 1) outputs line up as (n, 1), as in tf-keras.
+        targets = [K.expand_dims(t, -1) if K.ndim(t) == 1 and K.ndim(out) == 2 else t
+                   for t, out in zip(placeholders, self.outputs)]
         for out, target, weight, loss_fn, lw in zip(self.outputs, targets, weights,
                                                     self._loss_fns, self._loss_weights):
-            values = loss_fn(target, out)
+            # A Loss object's `call` gives per-sample values; weights and the
+            # padding mask are applied here.
+            values = loss_fn.call(target, out) if hasattr(loss_fn, "call") else (
+                loss_fn(target, out))
             while K.ndim(values) > 1:
                 values = K.mean(values, axis=-1)
             output_loss = K.sum(values * weight * mask) / denominator
@@ -154,7 +160,7 @@ class Trainer:
         results += [metric.result() for _, metric, _, _ in self._metric_objects]
         # Report the values after this step's updates, computed in the same program.
         results = clone(results, {id(var): value for var, value in updates})
-        inputs = self.inputs + targets + weights + [mask, K.learning_phase()]
+        inputs = self.inputs + placeholders + weights + [mask, K.learning_phase()]
         fn = K.function(inputs, results, updates=updates, name=f"{self.name} {kind}")
         functions[signature] = fn
         return fn
