@@ -116,7 +116,6 @@ class Function:
             return np.asarray(outputs[0])
         return [np.asarray(o) for o in outputs]
 
-
     def run_steps(self, sources, indices, per_step=(), learning_phase=0):
         """Runs the graph once per row of `indices`, all in one program (`lax.scan`).
 

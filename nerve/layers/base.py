@@ -158,13 +158,13 @@ class Layer:
     @property
     def non_trainable_weights(self):
         if not self.trainable:
-            return self.weights_all()
+            return self._all_weights()
         nested = [w for layer in self._sublayers for w in layer.non_trainable_weights]
         return _unique(self._non_trainable_weights + nested)
 
-    def weights_all(self):
+    def _all_weights(self):
         """Every weight, trainable or not, in Keras's order."""
-        nested = [w for layer in self._sublayers for w in layer.weights_all()]
+        nested = [w for layer in self._sublayers for w in layer._all_weights()]
         return _unique(self._trainable_weights + self._non_trainable_weights + nested)
 
     @property
