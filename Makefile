@@ -18,6 +18,8 @@ test: $(STAMP)
 
 demo: $(STAMP)
 	$(PY) examples/cheatsheet_backend.py
+	$(PY) examples/cheatsheet_fit.py
 
 bench: $(STAMP)
 	$(PY) bench/backend_overhead.py
+	$(PY) bench/fit.py
