@@ -282,3 +282,32 @@ def test_one_dimensional_targets_and_loss_objects_with_sample_weights():
         np.testing.assert_allclose(
             model.evaluate(X, target, sample_weight=weights, verbose=0),
             np.mean(weights * (pred - target) ** 2), rtol=1e-5)
+
+
+class _Terminal:
+    """A stream that says it is a terminal, keeping what is written."""
+
+    def __init__(self):
+        self.text = ""
+
+    def isatty(self):
+        return True
+
+    def write(self, text):
+        self.text += text
+
+    def flush(self):
+        pass
+
+
+def test_progress_bar_on_a_terminal_updates_during_the_epoch():
+    from nerve.callbacks import ProgbarLogger
+
+    terminal = _Terminal()
+    model = _model()
+    model.fit(X, Y, epochs=1, batch_size=1, verbose=1, callbacks=[ProgbarLogger(stream=terminal)])
+    updates = terminal.text.split("\r")
+    assert len(updates) == 1 + 25 + 1  # the header, every 2 of 50 steps, the final line
+    assert updates[1].startswith("2/50 [>") and " - ETA: " in updates[1]
+    assert updates[-1].startswith("50/50 [==============================] - ")
+    assert model._function("train", [Y]).compile_count == 1

@@ -4,7 +4,8 @@
 calls. A callback that overrides a batch hook (`on_batch_begin/end`,
 `on_train_batch_begin/end`, on its class or on the instance, as
 `LambdaCallback` does) or sets `needs_batches = True` makes `fit` run one step
-per call so that it hears about every batch; the others cost nothing per step.
+per call so that it hears about every batch; one that sets `batch_interval = k`
+hears every k steps (a live progress bar); the others cost nothing per step.
 """
 
 HOOKS = tuple(f"on_{what}_{when}" for what in ("train", "epoch", "train_batch", "test",
@@ -102,8 +103,23 @@ class CallbackList:
 
     def needs_batches(self):
         """Whether some callback wants to hear about every batch."""
-        return any(_overrides_batches(c) or getattr(c, "needs_batches", False)
-                   for c in self.callbacks)
+        return self.batch_interval() == 1
+
+    def batch_interval(self):
+        """Steps between batch hooks: 1 when a callback needs every batch, more when
+        one only wants regular news (a live progress bar), None when none does.
+
+        A callback states its own interval with a `batch_interval` attribute."""
+        intervals = []
+        for callback in self.callbacks:
+            if "batch_interval" in vars(callback):
+                wanted = callback.batch_interval
+            else:
+                wanted = 1 if _overrides_batches(callback) or getattr(
+                    callback, "needs_batches", False) else None
+            if wanted:
+                intervals.append(wanted)
+        return min(intervals) if intervals else None
 
     def __getattr__(self, name):
         if name not in HOOKS and name not in ("on_batch_begin", "on_batch_end"):

@@ -56,8 +56,8 @@ def fit(model, x, y, batch_size, epochs, verbose, callbacks, validation_split,
     )
     model.stop_training = False
     cbs.on_train_begin()
-    hooks = None
-    if cbs.needs_batches():
+    hooks, interval = None, cbs.batch_interval()
+    if interval is not None:
         def before(step):
             cbs.on_train_batch_begin(step)
 
@@ -65,7 +65,7 @@ def fit(model, x, y, batch_size, epochs, verbose, callbacks, validation_split,
             cbs.on_train_batch_end(step, model._logs_of(outputs))
             return model.stop_training
 
-        hooks = (before, after)
+        hooks = (before, after, interval)
     for epoch in range(initial_epoch, epochs):
         model.reset_metrics()
         cbs.on_epoch_begin(epoch)

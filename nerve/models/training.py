@@ -214,23 +214,24 @@ class Trainer:
     def _run(self, kind, sources, n, batch_size, shuffle=False, hooks=None):
         """Runs `kind`'s program over all `n` samples; returns the last call's outputs.
 
-        Without `hooks` the whole pass is one call; with `(before, after)` hooks
-        (callbacks that need every batch) each call runs one step.
+        Without `hooks` the whole pass is one call; with `(before, after, k)` hooks
+        each call runs `k` steps (1 for callbacks that need every batch), and the
+        hooks hear the first and last step of each call.
         """
         fn = self._function(kind, sources[len(self.inputs):len(self.inputs) + len(self.outputs)]
                             if kind != "predict" else None)
         indices, mask = data_utils.batch_indices(n, batch_size, shuffle)
         phase = 1 if kind == "train" else 0
-        chunk = 1 if hooks is not None else len(indices)
+        chunk = hooks[2] if hooks is not None else len(indices)
         outputs = None
         for start in range(0, len(indices), chunk):
-            stop = start + chunk
+            stop = min(start + chunk, len(indices))
             extra = [mask[start:stop]] if kind != "predict" else []
             if hooks is not None:
                 hooks[0](start)
             outputs = fn.run_steps(sources, indices[start:stop], per_step=extra,
                                    learning_phase=phase)
-            if hooks is not None and hooks[1](start, outputs):
+            if hooks is not None and hooks[1](stop - 1, outputs):
                 break
         return outputs
 
