@@ -311,3 +311,24 @@ def test_progress_bar_on_a_terminal_updates_during_the_epoch():
     assert updates[1].startswith("2/50 [>") and " - ETA: " in updates[1]
     assert updates[-1].startswith("50/50 [==============================] - ")
     assert model._function("train", [Y]).compile_count == 1
+
+
+def test_evaluate_and_predict_print_one_line_unless_silent(capsys):
+    model = _model()
+    model.evaluate(X, Y, batch_size=25)
+    model.predict(X, batch_size=10)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("2/2 [==============================] - ") and " - acc: " in lines[0]
+    assert lines[1].startswith("5/5 [==============================] - ")
+    model.evaluate(X, Y, verbose=0)
+    model.predict(X, verbose=0)
+    assert capsys.readouterr().out == ""
+
+
+def test_fit_takes_arrays_already_on_the_device():
+    numpy_model, device_model = _model(metrics=()), _model(metrics=())
+    numpy_model.fit(X, Y, epochs=1, shuffle=False, verbose=0)
+    device_model.fit(jnp.asarray(X), jnp.asarray(Y), epochs=1, shuffle=False, verbose=0,
+                     validation_data=(jnp.asarray(X), jnp.asarray(Y)))
+    for a, b in zip(numpy_model.get_weights(), device_model.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-6)

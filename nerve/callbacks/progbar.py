@@ -22,6 +22,13 @@ def _per_step(seconds):
     return f"{seconds * 1e6:.0f}us/step"
 
 
+def final_line(steps, elapsed, logs=None):
+    """`10/10 [==============================] - 1s 19ms/step - loss: 1.5181`."""
+    steps = steps or 1
+    return (f"{steps}/{steps} [{'=' * 30}] - {elapsed:.0f}s {_per_step(elapsed / steps)}"
+            f"{_format_logs(logs or {})}")
+
+
 class ProgbarLogger(Callback):
     """tf-keras's progress output: `Epoch 1/3`, a bar with an ETA, one line per epoch.
 
@@ -73,8 +80,7 @@ class ProgbarLogger(Callback):
         elapsed = time.perf_counter() - self._start
         if verbose == 1:
             redraw = "\r" if self.batch_interval else ""
-            self._print(f"{redraw}{steps}/{steps} [{'=' * 30}] - {elapsed:.0f}s "
-                        f"{_per_step(elapsed / steps)}{_format_logs(logs or {})}")
+            self._print(redraw + final_line(steps, elapsed, logs))
         elif verbose == 2:
             self._print(f"Epoch {epoch + 1}/{self.params.get('epochs', '?')}\n"
                         f"{steps}/{steps} - {elapsed:.0f}s{_format_logs(logs or {})} - "

@@ -4,6 +4,7 @@ Everything here runs on the host before anything is traced, so bad input gets
 an error that names the argument and the fix.
 """
 
+import jax
 import numpy as np
 
 from nerve import backend as K
@@ -24,7 +25,8 @@ def to_arrays(data, names, what):
         data = [data]  # a plain list of numbers for a one-input model
     arrays = []
     for value in data:
-        array = np.asarray(value)
+        # Arrays already on a device stay there (no round trip through the host).
+        array = value if isinstance(value, jax.Array) else np.asarray(value)
         if array.dtype.kind not in "biuf":
             raise TypeError(
                 f"`{what}` holds an array of dtype {array.dtype}; nerve trains on numbers. "

@@ -1,6 +1,6 @@
 """The `fit` loop: epochs of compiled steps, validation, and callbacks between calls."""
 
-import jax.numpy as jnp
+import jax
 import numpy as np
 
 from nerve import callbacks as callbacks_module
@@ -40,7 +40,7 @@ def fit(model, x, y, batch_size, epochs, verbose, callbacks, validation_split,
             validation_data = _Arrays(*validation_data)
         n = len(xs[0])
         steps = -(-n // batch_size)
-        sources = [jnp.asarray(a) for a in xs + ys + sws]  # on the device once
+        sources = jax.device_put(xs + ys + sws)  # on the device once, for every epoch
         model._function("train", ys)
 
         def run_epoch(hooks):
@@ -104,7 +104,8 @@ def _validation(model, data, steps, batch_size):
                 f"val_sample_weight). Received: {type(data).__name__}{length}."
             )
         data = _Arrays(*model._arrays(*data))
-    return lambda: model._evaluate_arrays(*data, batch_size)
+    xs, ys, sws = (jax.device_put(group) for group in data)  # once, not every epoch
+    return lambda: model._evaluate_arrays(xs, ys, sws, batch_size)
 
 
 def _apply_class_weight(class_weight, ys, sws):

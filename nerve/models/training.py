@@ -7,6 +7,8 @@ over batches gathered on the device), the ragged last batch padded and
 masked, so one program serves every epoch.
 """
 
+import time
+
 import numpy as np
 
 from nerve import backend as K
@@ -241,12 +243,15 @@ class Trainer:
         from nerve.models import streams
 
         self._check_compiled("evaluate")
+        start = time.perf_counter()
         if streams.is_stream(x):
             self.reset_metrics()
             logs = self._logs_of(streams.run(self, "test", x, steps))
         else:
             xs, ys, sws = self._arrays(x, y, sample_weight)
             logs = self._evaluate_arrays(xs, ys, sws, batch_size or 32)
+            steps = -(-len(xs[0]) // (batch_size or 32))
+        _report(verbose, steps, start, logs)
         if return_dict:
             return logs
         values = [logs[name] for name in self.metrics_names]
@@ -260,18 +265,22 @@ class Trainer:
         """The model's outputs for `x`, computed in batches (inference mode)."""
         from nerve.models import streams
 
+        start = time.perf_counter()
         if streams.is_stream(x):
             results = streams.run(self, "predict", x, steps)
-            return results[0] if len(results) == 1 else results
-        xs, _, _ = self._arrays(x)
-        n = len(xs[0])
-        batch_size = min(batch_size or 32, n)
-        outputs = self._run("predict", xs, n, batch_size)
-        results = [o.reshape((-1,) + o.shape[2:])[:n] for o in outputs]
+        else:
+            xs, _, _ = self._arrays(x)
+            n = len(xs[0])
+            batch_size = min(batch_size or 32, n)
+            outputs = self._run("predict", xs, n, batch_size)
+            results = [o.reshape((-1,) + o.shape[2:])[:n] for o in outputs]
+            steps = -(-n // batch_size)
+        _report(verbose, steps, start)
         return results[0] if len(results) == 1 else results
 
     def predict_on_batch(self, x):
-        return self.predict(x, batch_size=len(data_utils.to_arrays(x, self.input_names, "x")[0]))
+        size = len(data_utils.to_arrays(x, self.input_names, "x")[0])
+        return self.predict(x, batch_size=size, verbose=0)
 
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None,
                        reset_metrics=True, return_dict=False):
@@ -332,10 +341,18 @@ class Trainer:
         return {name: float(o[-1]) for name, o in zip(self.metrics_names, outputs)}
 
 
+def _report(verbose, steps, start, logs=None):
+    """The one progress line of `evaluate` and `predict` (verbose 1, or 'auto')."""
+    if verbose in (1, True, "auto"):
+        from nerve.callbacks.progbar import final_line
+
+        print(final_line(steps, time.perf_counter() - start, logs), flush=True)
+
+
 def _as_target(array):
     if array.dtype.kind in "iu":
-        return array.astype(np.int32)
-    return array.astype(K.floatx()) if array.dtype.kind in "fb" else array
+        return array.astype(np.int32, copy=False)
+    return array.astype(K.floatx(), copy=False) if array.dtype.kind in "fb" else array
 
 
 def _check_targets(loss_fn, y, output):
