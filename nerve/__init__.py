@@ -4,22 +4,31 @@
 `nerve.models`, `nerve.backend`, `nerve.utils.np_utils` and the rest.
 """
 
+import importlib
+
 from nerve import (
     activations,
     backend,
-    callbacks,
     constraints,
     initializers,
     layers,
-    losses,
-    metrics,
     models,
-    optimizers,
     regularizers,
     utils,
 )
 from nerve.layers import Input
 from nerve.models import Model, Sequential
+
+# Loaded on first use, to keep `import nerve` fast (optax comes with optimizers).
+_LAZY = ("callbacks", "losses", "metrics", "optimizers", "saving")
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        module = importlib.import_module(f"nerve.{name}")
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'nerve' has no attribute {name!r}")
 
 __version__ = "0.1.0"
 
