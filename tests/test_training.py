@@ -35,13 +35,17 @@ def test_fit_learns_and_names_history_keys_as_given():
     assert model.metrics_names == ["loss", "acc"]
 
 
-def test_one_program_for_every_epoch_and_ragged_batch():
+def test_programs_are_compiled_once_for_all_epochs():
     model = _model()
     model.fit(X, Y, epochs=3, batch_size=16, validation_data=(X[:7], Y[:7]), verbose=0)
     train = model._function("train", [Y])
     test = model._function("test", [Y])
     model.fit(X, Y, epochs=2, batch_size=16, verbose=0)
-    assert train.compile_count == 1 and test.compile_count == 1
+    # Training: the three full batches, and the ragged 2-sample batch at its own size.
+    # Validation: one padded and masked program.
+    assert train.compile_count == 2 and test.compile_count == 1
+    model.fit(X[:48], Y[:48], epochs=2, batch_size=16, verbose=0)  # no ragged batch
+    assert train.compile_count == 3  # three steps per epoch instead of two
 
 
 def test_fit_matches_a_hand_written_optax_loop():
@@ -104,10 +108,10 @@ def test_sample_weights_and_validation_split():
 
 def test_learning_rate_change_takes_effect_without_recompiling():
     model = _model(metrics=(), optimizer=nerve.optimizers.SGD(learning_rate=0.1))
-    model.fit(X, Y, epochs=1, verbose=0)
+    model.fit(X, Y, epochs=1, batch_size=25, verbose=0)
     K.set_value(model.optimizer.learning_rate, 0.0)
     frozen = model.get_weights()
-    model.fit(X, Y, epochs=1, verbose=0)
+    model.fit(X, Y, epochs=1, batch_size=25, verbose=0)
     for a, b in zip(frozen, model.get_weights()):
         np.testing.assert_array_equal(a, b)
     assert model._function("train", [Y]).compile_count == 1
@@ -244,7 +248,8 @@ def test_sequence_and_generator_train_like_arrays():
     model.fit_generator(sequence, epochs=3, verbose=0, validation_data=_generator(),
                         validation_steps=2)
     assert sequence.epochs_ended == 3
-    assert model._function("train", [Y[:16]]).compile_count == 1  # the ragged batch is padded
+    # Full batches and the ragged last one, each compiled once for all three epochs.
+    assert model._function("train", [Y[:16]]).compile_count == 2
     np.testing.assert_allclose(model.predict_generator(Batches(16)), model.predict(X),
                                rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(model.evaluate_generator(Batches(16)),
@@ -332,3 +337,14 @@ def test_fit_takes_arrays_already_on_the_device():
                      validation_data=(jnp.asarray(X), jnp.asarray(Y)))
     for a, b in zip(numpy_model.get_weights(), device_model.get_weights()):
         np.testing.assert_allclose(a, b, rtol=1e-6)
+
+
+def test_the_ragged_last_batch_feeds_batch_statistics_real_samples_only():
+    from nerve.layers import BatchNormalization
+
+    data = np.random.default_rng(7).normal(size=(12, 2)).astype("float32") + [3.0, 4.0]
+    model = Sequential([BatchNormalization(momentum=0.0, input_shape=(2,))])
+    model.compile("sgd", "mse")
+    model.fit(data, np.zeros((12, 2)), batch_size=8, shuffle=False, epochs=1, verbose=0)
+    moving_mean = model.layers[0].get_weights()[2]
+    np.testing.assert_allclose(moving_mean, data[8:].mean(0), rtol=1e-5)

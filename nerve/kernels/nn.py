@@ -5,6 +5,7 @@ import jax.numpy as jnp
 from jax import lax
 
 from nerve.config import epsilon, normalize_data_format
+from nerve.kernels import conv as _conv
 
 # Activations.
 
@@ -138,49 +139,37 @@ def binary_crossentropy(target, output, from_logits=False):
     return -(target * jnp.log(output + eps) + (1 - target) * jnp.log(1 - output + eps))
 
 
-# Convolution and pooling. Kernels are (spatial..., in_channels, out_channels).
-
-
-def _conv_dims(ndim, data_format):
-    spatial = "DHW"[3 - (ndim - 2):]
-    if data_format == "channels_first":
-        lhs = "NC" + spatial
-    else:
-        lhs = "N" + spatial + "C"
-    return lhs, spatial + "IO", lhs
+# Convolution (the kernels live in `nerve.kernels.conv`) and pooling.
 
 
 def _tuple(value, n):
     return (value,) * n if isinstance(value, int) else tuple(value)
 
 
-def conv(x, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
-    """N-D convolution; `padding` is 'valid', 'same' or 'causal' (left pad on axis 1)."""
-    data_format = normalize_data_format(data_format)
-    n = x.ndim - 2
-    strides, dilation = _tuple(strides, n), _tuple(dilation_rate, n)
-    if padding == "causal":
-        if data_format == "channels_first":
-            raise ValueError("padding='causal' needs data_format='channels_last'.")
-        left = dilation[0] * (kernel.shape[0] - 1)
-        x = jnp.pad(x, [(0, 0), (left, 0)] + [(0, 0)] * (x.ndim - 2))
-        padding = "valid"
-    return lax.conv_general_dilated(
-        x,
-        kernel,
-        window_strides=strides,
-        padding=padding.upper(),
-        rhs_dilation=dilation,
-        dimension_numbers=_conv_dims(x.ndim, data_format),
-    )
+def conv(x, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1, groups=1):
+    """N-D convolution with a `(spatial..., in_channels // groups, out_channels)` kernel;
+    `padding` is 'valid', 'same', 'causal' or (before, after) pairs (see `kernels.conv`)."""
+    return _conv.conv(x, kernel, strides, padding, data_format, dilation_rate, groups)
+
+
+def _backend_conv(x, kernel, strides, padding, data_format, dilation_rate):
+    # tf-keras's K.conv1d pads axis 1 for 'causal' whatever the data format (the
+    # channel axis under channels_first): refuse rather than quietly differ. The
+    # layers (Conv1D...) pad the right axis and take channels_first.
+    if padding == "causal" and normalize_data_format(data_format) == "channels_first":
+        raise ValueError(
+            "padding='causal' needs data_format='channels_last' in K.conv1d/K.conv2d "
+            "(the Conv1D and Conv2D layers accept channels_first)."
+        )
+    return conv(x, kernel, strides, padding, data_format, dilation_rate)
 
 
 def conv1d(x, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
-    return conv(x, kernel, strides, padding, data_format, dilation_rate)
+    return _backend_conv(x, kernel, strides, padding, data_format, dilation_rate)
 
 
 def conv2d(x, kernel, strides=(1, 1), padding="valid", data_format=None, dilation_rate=(1, 1)):
-    return conv(x, kernel, strides, padding, data_format, dilation_rate)
+    return _backend_conv(x, kernel, strides, padding, data_format, dilation_rate)
 
 
 def pool(x, pool_size, strides=None, padding="valid", data_format=None, pool_mode="max"):

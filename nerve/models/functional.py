@@ -153,11 +153,11 @@ class Model(Trainer, Layer):
         load_weights(self, filepath)
 
     def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
-                show_trainable=False):
+                show_trainable=False, show_receptive_field=True):
         from nerve.models import summary
 
         summary.print_summary(self, line_length, positions, print_fn, expand_nested,
-                              show_trainable)
+                              show_trainable, show_receptive_field)
 
 
 def _accepts_training(layer):

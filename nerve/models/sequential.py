@@ -119,7 +119,7 @@ class Sequential(Model):
         return model
 
     def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
-                show_trainable=False):
+                show_trainable=False, show_receptive_field=True):
         if not self.built:
             print_fn = print_fn or print
             print_fn(
@@ -128,4 +128,5 @@ class Sequential(Model):
                 "its summary."
             )
             return
-        super().summary(line_length, positions, print_fn, expand_nested, show_trainable)
+        super().summary(line_length, positions, print_fn, expand_nested, show_trainable,
+                        show_receptive_field)

@@ -1,7 +1,8 @@
 """Data that arrives in batches: Python generators and `nerve.utils.Sequence`.
 
-Each batch is padded to the size of the first one and masked, so a ragged
-batch runs the same compiled program.
+For evaluation and prediction each batch is padded to the size of the first
+one and masked, so a ragged batch runs the same compiled program; training
+runs each distinct batch size once compiled (the last batch of an epoch).
 """
 
 import inspect
@@ -77,8 +78,10 @@ def run(model, kind, stream, steps, hooks=None):
     for step, batch in enumerate(batches(stream, steps, "x")):
         x, y, sample_weight = unpack(batch, kind != "predict")
         xs, ys, sws = model._arrays(x, y, sample_weight)
-        size = size or len(xs[0])
         n = len(xs[0])
+        # Training runs a smaller batch at its real size (batch statistics must see
+        # real samples only); evaluation and prediction pad it to the first size.
+        size = n if kind == "train" else (size or n)
         sources, mask = pad(xs + (ys or []) + (sws or []), size)
         fn = model._function(kind, ys)
         if hooks is not None:

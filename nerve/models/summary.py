@@ -11,6 +11,11 @@ column: after a list item (`'dense[0][0]',`) or a tuple (`(None, 2),`) first,
 as tf-keras does, else at the last space, else anywhere. Every line goes to
 `print_fn` on its own, without a newline; the width is always `line_length`
 (or its default), never the terminal's.
+
+Models with convolution or pooling layers get a `Receptive field` column (not
+in tf-keras): how many input cells one output cell of each layer sees, per
+spatial axis (`256`, `5x5`), from `nerve.utils.conv_utils.receptive_fields`;
+blank for layers without spatial axes.
 """
 
 import numbers
@@ -25,12 +30,13 @@ from nerve.layers.input_layer import InputLayer
 _CHAIN_DEFAULTS = (65, [0.45, 0.85, 1.0])
 _GRAPH_DEFAULTS = (98, [0.33, 0.55, 0.67, 1.0])
 _TRAINABLE_WIDTH = 11  # the `Trainable` column tf-keras appends
+_RECEPTIVE_WIDTH = 17  # nerve's `Receptive field` column, before `Trainable`
 _BREAKS = ("),", "],", "},", "',")  # wrap after a finished item, as tf-keras does
 _UNITS = ("Byte", "KB", "MB", "GB", "TB", "PB")
 
 
 def print_summary(model, line_length=None, positions=None, print_fn=None, expand_nested=False,
-                  show_trainable=False):
+                  show_trainable=False, show_receptive_field=True):
     """Prints `model`'s layers, output shapes, parameter counts and totals.
 
     Args:
@@ -44,6 +50,8 @@ def print_summary(model, line_length=None, positions=None, print_fn=None, expand
         expand_nested: also list the layers of nested models, indented
             inside a `|` border.
         show_trainable: add a `Trainable` column (`Y`/`N`).
+        show_receptive_field: add a `Receptive field` column when the model has
+            convolution or pooling layers.
     """
     print_fn = print_fn or print
     if not getattr(model, "built", True) or not hasattr(model, "_nodes"):
@@ -67,12 +75,22 @@ def print_summary(model, line_length=None, positions=None, print_fn=None, expand
     line_length = int(line_length)
     positions = _positions(positions if positions is not None else default_positions,
                            line_length, len(headers))
+    receptive = None
+    if show_receptive_field:
+        from nerve.utils import conv_utils
+
+        receptive = conv_utils.summary_cells(model)
+    if receptive is not None:
+        line_length += _RECEPTIVE_WIDTH
+        positions.append(line_length)
+        headers.append("Receptive field")
     if show_trainable:
         line_length += _TRAINABLE_WIDTH
         positions.append(line_length)
         headers.append("Trainable")
 
-    table = _Table(print_fn, line_length, positions, chain, expand_nested, show_trainable)
+    table = _Table(print_fn, line_length, positions, chain, expand_nested, show_trainable,
+                   receptive)
     print_fn(f'Model: "{model.name}"')
     print_fn("_" * line_length)
     table.row(headers, 0)
@@ -95,10 +113,12 @@ def print_summary(model, line_length=None, positions=None, print_fn=None, expand
 class _Table:
     """Prints rows of cells, wrapped within their columns, indented `level` borders deep."""
 
-    def __init__(self, print_fn, line_length, positions, chain, expand_nested, show_trainable):
+    def __init__(self, print_fn, line_length, positions, chain, expand_nested, show_trainable,
+                 receptive=None):
         self.print_fn, self.line_length, self.positions = print_fn, line_length, positions
         self.chain, self.expand_nested = chain, expand_nested
         self.show_trainable = show_trainable
+        self.receptive = receptive  # {id(layer): text}, or None for no column
 
     def layers(self, model, level):
         """One row per layer of `model`; nested models opened when `expand_nested`."""
@@ -125,6 +145,8 @@ class _Table:
                 f"{t._keras_history[0].name}[{t._keras_history[1]}][{t._keras_history[2]}]"
                 for node in calls for t in node.input_tensors if t._keras_history is not None
             ])
+        if self.receptive is not None:
+            cells.append(self.receptive.get(id(layer), ""))
         if self.show_trainable:
             cells.append("Y" if layer.trainable else "N")
         self.row(cells, level)

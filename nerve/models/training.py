@@ -218,22 +218,32 @@ class Trainer:
 
         Without `hooks` the whole pass is one call; with `(before, after, k)` hooks
         each call runs `k` steps (1 for callbacks that need every batch), and the
-        hooks hear the first and last step of each call.
+        hooks hear the first and last step of each call. For evaluation and
+        prediction a ragged last batch is padded and masked; in training it runs
+        as a call of its own at its real size, since batch statistics
+        (BatchNormalization) must see real samples only. Either way the programs
+        are compiled once per fit, never per epoch.
         """
         fn = self._function(kind, sources[len(self.inputs):len(self.inputs) + len(self.outputs)]
                             if kind != "predict" else None)
         indices, mask = data_utils.batch_indices(n, batch_size, shuffle)
         phase = 1 if kind == "train" else 0
-        chunk = hooks[2] if hooks is not None else len(indices)
+        tail = n % batch_size if kind == "train" else 0
+        full = len(indices) - (1 if tail else 0)
+        chunk = hooks[2] if hooks is not None else max(full, 1)
+        calls = [(start, slice(start, min(start + chunk, full)), slice(None))
+                 for start in range(0, full, chunk)]
+        if tail:
+            calls.append((full, slice(full, full + 1), slice(0, tail)))
         outputs = None
-        for start in range(0, len(indices), chunk):
-            stop = min(start + chunk, len(indices))
-            extra = [mask[start:stop]] if kind != "predict" else []
+        for start, steps, rows in calls:
+            step_indices = indices[steps, rows]
+            extra = [mask[steps, rows]] if kind != "predict" else []
             if hooks is not None:
                 hooks[0](start)
-            outputs = fn.run_steps(sources, indices[start:stop], per_step=extra,
+            outputs = fn.run_steps(sources, step_indices, per_step=extra,
                                    learning_phase=phase)
-            if hooks is not None and hooks[1](stop - 1, outputs):
+            if hooks is not None and hooks[1](start + len(step_indices) - 1, outputs):
                 break
         return outputs
 
