@@ -21,9 +21,12 @@ from nerve.config import (  # noqa: F401 - re-exported
     set_image_data_format,
 )
 from nerve.graph import LearningPhase, Placeholder, Tensor, Variable, apply, lift, names, phase, rng
+from nerve.kernels import conv as _conv
 from nerve.kernels import math as _math
 from nerve.kernels import nn as _nn
+from nerve.kernels import normalization as _normalization
 from nerve.kernels import random as _random
+from nerve.kernels import spatial as _spatial
 
 learning_phase = phase.learning_phase
 set_learning_phase = phase.set_learning_phase
@@ -97,7 +100,19 @@ sparse_categorical_crossentropy = lift(_nn.sparse_categorical_crossentropy)
 binary_crossentropy = lift(_nn.binary_crossentropy)
 conv1d = lift(_nn.conv1d)
 conv2d = lift(_nn.conv2d)
+conv3d = lift(_nn.conv3d)
 pool2d = lift(_nn.pool2d)
+pool3d = lift(_nn.pool3d)
+depthwise_conv2d = lift(_conv.depthwise_conv)
+separable_conv2d = lift(_conv.separable_conv)
+moments = lift(_normalization.moments)
+batch_normalization = lift(_normalization.batch_normalization)
+normalize_batch_in_training = lift(_normalization.normalize_batch_in_training)
+temporal_padding = lift(_spatial.temporal_padding)
+spatial_2d_padding = lift(_spatial.spatial_2d_padding)
+spatial_3d_padding = lift(_spatial.spatial_3d_padding)
+resize_images = lift(_spatial.resize_images)
+resize_volumes = lift(_spatial.resize_volumes)
 arange = _math.arange
 
 

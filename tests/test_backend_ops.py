@@ -1378,3 +1378,20 @@ def test_set_random_seed_then_rebuilding_reproduces_the_samples():
 def test_eye_takes_a_size_or_rows_and_columns():
     np.testing.assert_array_equal(K.eval(K.eye(2)), np.eye(2))
     np.testing.assert_array_equal(K.eval(K.eye((2, 3))), np.eye(2, 3))
+
+
+def test_keras_2_names_for_spatial_ops_and_pooling():
+    x = np.arange(2 * 3 * 4 * 5, dtype="float32").reshape(2, 3, 4, 5)
+    np.testing.assert_array_equal(K.eval(K.temporal_padding(x[:, :, :, 0], (1, 2))),
+                                  np.pad(x[:, :, :, 0], ((0, 0), (1, 2), (0, 0))))
+    np.testing.assert_array_equal(K.eval(K.spatial_2d_padding(x, ((1, 0), (0, 2)))),
+                                  np.pad(x, ((0, 0), (1, 0), (0, 2), (0, 0))))
+    np.testing.assert_array_equal(K.eval(K.resize_images(x, 2, 3, "channels_last")),
+                                  x.repeat(2, axis=1).repeat(3, axis=2))
+    volume = x[..., None]
+    np.testing.assert_array_equal(
+        K.eval(K.pool3d(volume, (1, 2, 5), strides=(1, 2, 5))),
+        volume.reshape(2, 3, 2, 2, 1, 5, 1).max(axis=(3, 5)))
+    mean, var = K.moments(x, axes=(0, 1, 2))
+    np.testing.assert_allclose(K.eval(mean), x.mean((0, 1, 2)), rtol=1e-6)
+    np.testing.assert_allclose(K.eval(var), x.var((0, 1, 2)), rtol=1e-5)

@@ -2,10 +2,10 @@
 
 import jax
 import jax.numpy as jnp
-from jax import lax
 
 from nerve.config import epsilon, normalize_data_format
 from nerve.kernels import conv as _conv
+from nerve.kernels import pooling as _pooling
 
 # Activations.
 
@@ -139,7 +139,8 @@ def binary_crossentropy(target, output, from_logits=False):
     return -(target * jnp.log(output + eps) + (1 - target) * jnp.log(1 - output + eps))
 
 
-# Convolution (the kernels live in `nerve.kernels.conv`) and pooling.
+# Convolution and pooling under Keras 2's backend names (the kernels live in
+# `nerve.kernels.conv` and `nerve.kernels.pooling`).
 
 
 def _tuple(value, n):
@@ -172,25 +173,15 @@ def conv2d(x, kernel, strides=(1, 1), padding="valid", data_format=None, dilatio
     return _backend_conv(x, kernel, strides, padding, data_format, dilation_rate)
 
 
-def pool(x, pool_size, strides=None, padding="valid", data_format=None, pool_mode="max"):
-    """Max or average pooling; average over 'same' padding counts only real cells."""
-    data_format = normalize_data_format(data_format)
-    n = x.ndim - 2
-    pool_size = _tuple(pool_size, n)
-    strides = pool_size if strides is None else _tuple(strides, n)
-    if data_format == "channels_first":
-        window, step = (1, 1) + pool_size, (1, 1) + strides
-    else:
-        window, step = (1,) + pool_size + (1,), (1,) + strides + (1,)
-    pad = padding.upper()
-    if pool_mode == "max":
-        return lax.reduce_window(x, -jnp.inf, lax.max, window, step, pad)
-    if pool_mode != "avg":
-        raise ValueError(f"`pool_mode` must be 'max' or 'avg'. Received: pool_mode={pool_mode!r}")
-    total = lax.reduce_window(x, 0.0, lax.add, window, step, pad)
-    count = lax.reduce_window(jnp.ones_like(x), 0.0, lax.add, window, step, pad)
-    return total / count
-
-
 def pool2d(x, pool_size, strides=(1, 1), padding="valid", data_format=None, pool_mode="max"):
-    return pool(x, pool_size, strides, padding, data_format, pool_mode)
+    return _pooling.pool(x, pool_size, strides, padding, data_format, pool_mode)
+
+
+def pool3d(x, pool_size, strides=(1, 1, 1), padding="valid", data_format=None,
+           pool_mode="max"):
+    return _pooling.pool(x, pool_size, strides, padding, data_format, pool_mode)
+
+
+def conv3d(x, kernel, strides=(1, 1, 1), padding="valid", data_format=None,
+           dilation_rate=(1, 1, 1)):
+    return conv(x, kernel, strides, padding, data_format, dilation_rate)

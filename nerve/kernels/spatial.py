@@ -47,3 +47,27 @@ def upsample(x, size, data_format=None, interpolation="nearest"):
     # Upsampling only: no antialiasing to worry about, and jax.image's triangle
     # kernel renormalised at the edges equals TensorFlow's clamped coordinates.
     return jax.image.resize(x, tuple(shape), method="bilinear")
+
+
+# Keras 2's backend names and signatures.
+
+
+def temporal_padding(x, padding=(1, 1)):
+    """Pads axis 1 of a `(batch, steps, features)` tensor."""
+    return spatial_padding(x, [padding], "channels_last")
+
+
+def spatial_2d_padding(x, padding=((1, 1), (1, 1)), data_format=None):
+    return spatial_padding(x, padding, data_format)
+
+
+def spatial_3d_padding(x, padding=((1, 1), (1, 1), (1, 1)), data_format=None):
+    return spatial_padding(x, padding, data_format)
+
+
+def resize_images(x, height_factor, width_factor, data_format=None, interpolation="nearest"):
+    return upsample(x, (height_factor, width_factor), data_format, interpolation)
+
+
+def resize_volumes(x, depth_factor, height_factor, width_factor, data_format=None):
+    return upsample(x, (depth_factor, height_factor, width_factor), data_format)
