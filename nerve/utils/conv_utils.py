@@ -310,9 +310,9 @@ def receptive_fields(model):
       falls between cells).
 
     A convolution or pooling window of `k` cells, dilation `d`, stride `s` and
-    `pad_before` padding updates them (Araujo et al., "Computing receptive
-    fields of convolutional neural networks", Distill 2019) with
-    `k_eff = d * (k - 1) + 1` as
+    `pad_before` padding updates them by the standard recursion (derived in
+    Araujo et al., "Computing receptive fields of convolutional neural
+    networks", Distill 2019), with `k_eff = d * (k - 1) + 1`:
 
         r <- r + (k_eff - 1) * j
         start <- start + ((k_eff - 1) / 2 - pad_before) * j
@@ -330,9 +330,10 @@ def receptive_fields(model):
     sizes (activations, BatchNormalization, Dropout, Dense on the channels,
     merges, layers nerve does not know) are taken to act on each position
     alone and pass the values through; merges of several branches cover the
-    union of their fields. Recurrent layers (with `return_sequences`), and the
-    first layer whose output has no spatial axes (Flatten, global pooling), end
-    the list. Nested models are followed layer by layer.
+    union of their fields. An Embedding of token ids starts one spatial axis,
+    its steps. Recurrent layers (with `return_sequences`), and the first layer
+    whose output has no spatial axes (Flatten, global pooling), end the list.
+    Nested models are followed layer by layer.
 
     Args:
         model: a built `Model` or `Sequential` with at least one convolution,
@@ -362,7 +363,7 @@ def receptive_fields(model):
         if isinstance(layer, InputLayer):
             continue
         state = states.get(id(layer))
-        if state is None:
+        if state is None or state is _TOKENS:
             break
         records.append(_record(layer.name, state))
     return records
@@ -383,7 +384,7 @@ def summary_cells(model):
     def fill(m):
         for layer in m.layers:
             state = states.get(id(layer))
-            if state is not None and not isinstance(layer, InputLayer):
+            if state not in (None, _TOKENS) and not isinstance(layer, InputLayer):
                 cells[id(layer)] = "x".join(_text(r) for r, _, _ in state[1])
             if hasattr(layer, "_nodes"):
                 fill(layer)
@@ -432,9 +433,11 @@ def _has_spatial_layers(model, types):
 # A tensor's state: None (no spatial axes), or (data_format, axes) with one
 # (r, j, start) of Fractions per spatial axis. Model inputs start as the
 # identity in `image_data_format()` (channels_last for one axis); a spatial
-# layer with the other data format re-reads an identity in its own.
+# layer with the other data format re-reads an identity in its own. Inputs of
+# rank 2 start as _TOKENS: an Embedding turns them into steps.
 
 _ONE = (Fraction(1), Fraction(1), Fraction(0))
+_TOKENS = ("tokens", None)
 
 
 def _walk(model, input_states=None, states=None):
@@ -451,7 +454,7 @@ def _walk(model, input_states=None, states=None):
             continue
         rank = len(K.int_shape(t)) - 2
         fmt = "channels_last" if rank == 1 else image_data_format()
-        tensors[id(t)] = (fmt, (_ONE,) * rank) if rank >= 1 else None
+        tensors[id(t)] = (fmt, (_ONE,) * rank) if rank >= 1 else _TOKENS if rank == 0 else None
     for node in model._nodes:
         layer = node.layer
         inputs = [tensors.get(id(t)) for t in node.input_tensors]
@@ -484,6 +487,14 @@ def _spatial_sizes(shape, fmt):
 def _layer_state(layer, node, inputs):
     conv, pooling, padding, cropping, upsampling = _spatial_types()
     from nerve.layers.conv_transpose import ConvTranspose
+    from nerve.layers.embedding import Embedding
+
+    if any(state is _TOKENS for state in inputs):
+        # Token ids (batch, steps): an Embedding makes each step a vector.
+        if isinstance(layer, Embedding) and len(inputs) == 1 and all(
+                len(_shape(t)) == 3 for t in node.output_tensors):
+            return "channels_last", (_ONE,)
+        return None
 
     if isinstance(layer, (conv, pooling, padding, cropping, upsampling)):
         if len(inputs) != 1 or inputs[0] is None:
