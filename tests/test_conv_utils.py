@@ -188,7 +188,7 @@ def test_normalize_padding():
     assert normalize_padding((1, 2), rank=1) == ((1, 2),)
     assert normalize_padding([[1, 2], [0, 3]], rank=2) == ((1, 2), (0, 3))
     with pytest.raises(ValueError, match=r"^Invalid value for `padding` of normalize_padding: "
-                       r"expected one of 'valid', 'same', 'causal'\. Received: "
+                       r"expected one of 'valid', 'same', 'causal' or explicit padding\. Received: "
                        r"padding='full'$"):
         normalize_padding("full")
     for value, rank in [(-1, None), ((1, 2, 3), 2), (((1, 2, 3),), 1), (1.5, None), ((), None),

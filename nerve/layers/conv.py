@@ -5,7 +5,6 @@ The depthwise and separable layers are in `separable.py`, the transposed ones in
 interchangeable: `(spatial..., in_channels // groups, filters)`.
 """
 
-import numbers
 
 from nerve import activations, constraints, initializers, regularizers
 from nerve import backend as K
@@ -14,49 +13,15 @@ from nerve.graph import lift
 from nerve.kernels import conv as kconv
 from nerve.layers.base import InputSpec, Layer
 from nerve.layers.core import _activity_loss
-from nerve.utils import validation
+from nerve.utils import conv_utils, validation
 from nerve.utils.serialization import serialize_object
 
 _conv = lift(kconv.conv)
 
 
-def _is_int(value):
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
-
-
 def normalize_padding(owner, value, rank, names=("valid", "same", "causal")):
-    """A padding name from `names` (any case), or explicit padding as a tuple of
-    `rank` `(before, after)` pairs. Explicit padding is an int (every side), a
-    tuple of `rank` ints (both sides of each axis) or of `rank` pairs; in 1-D a
-    pair of ints is `(before, after)`."""
-    if isinstance(value, str):
-        if value.lower() not in names:
-            validation.fail(owner, "padding", value, "one of " + ", ".join(map(repr, names))
-                            + " or explicit padding")
-        return value.lower()
-    expected = (", ".join(map(repr, names)) + f", a non-negative integer, or a tuple of {rank} "
-                "non-negative integers or (before, after) pairs")
-    if _is_int(value):
-        items = (value,) * rank
-    else:
-        try:
-            items = tuple(value)
-        except TypeError:
-            validation.fail(owner, "padding", value, expected)
-        if rank == 1 and len(items) == 2 and all(_is_int(v) for v in items):
-            items = (items,)
-    pairs = []
-    for item in items:
-        try:
-            pair = (item, item) if _is_int(item) else tuple(item)
-        except TypeError:
-            pair = ()
-        if len(pair) != 2 or not all(_is_int(p) and p >= 0 for p in pair):
-            validation.fail(owner, "padding", value, expected)
-        pairs.append((int(pair[0]), int(pair[1])))
-    if len(pairs) != rank:
-        validation.fail(owner, "padding", value, expected)
-    return tuple(pairs)
+    """A padding name from `names`, or `rank` explicit `(before, after)` pairs."""
+    return conv_utils.normalize_padding(value, rank, owner=owner, names=names)
 
 
 def padding_config(padding):

@@ -45,7 +45,8 @@ def normalize_tuple(value, n, name, allow_zero=False):
     return validation.int_tuple("normalize_tuple", name, value, n, minimum=0 if allow_zero else 1)
 
 
-def normalize_padding(value, rank=None):
+def normalize_padding(value, rank=None, owner="normalize_padding",
+                      names=("valid", "same", "causal")):
     """A padding name in lower case ('valid', 'same' or 'causal'), or explicit padding.
 
     Explicit padding is an int (every side), a tuple of ints (both sides of each
@@ -60,13 +61,15 @@ def normalize_padding(value, rank=None):
     >>> normalize_padding([(1, 0)], rank=1)
     ((1, 0),)
     """
-    owner = "normalize_padding"
     if rank is not None:
         rank = validation.positive_int(owner, "rank", rank)
     if isinstance(value, str):
-        return validation.one_of(owner, "padding", value.lower(), _NAMES[:3])
-    expected = ("'valid', 'same', 'causal', a non-negative integer, or a tuple of non-negative "
-                "integers or (before, after) pairs")
+        if value.lower() not in names:
+            validation.fail(owner, "padding", value, "one of " + ", ".join(map(repr, names))
+                            + " or explicit padding")
+        return value.lower()
+    expected = (", ".join(map(repr, names)) + ", a non-negative integer, or a tuple of "
+                "non-negative integers or (before, after) pairs")
     if rank is not None:
         expected = expected.replace("a tuple of", f"a tuple of {rank}")
     if _is_count(value):
