@@ -192,14 +192,4 @@ def deserialize(config, custom_objects=None):
 
 def get(identifier):
     """A constraint from None (None), a name, a config dict, a class or a callable."""
-    if identifier is None:
-        return None
-    if isinstance(identifier, (str, dict)):
-        return deserialize(identifier)
-    if inspect.isclass(identifier):
-        return identifier()
-    if callable(identifier):
-        return identifier
-    validation.fail(
-        "constraints.get", "identifier", identifier, "None, a name, a config dict or a callable"
-    )
+    return serialization.get_object(identifier, deserialize, "constraints.get")

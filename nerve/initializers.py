@@ -441,15 +441,5 @@ def deserialize(config, custom_objects=None):
 
 
 def get(identifier):
-    """An initializer from None (None), a name, a config dict, a class or a callable."""
-    if identifier is None:
-        return None
-    if isinstance(identifier, (str, dict)):
-        return deserialize(identifier)
-    if inspect.isclass(identifier):
-        return identifier()
-    if callable(identifier):
-        return identifier
-    validation.fail(
-        "initializers.get", "identifier", identifier, "None, a name, a config dict or a callable"
-    )
+    """A initializer from None (None), a name, a config dict, a class or a callable."""
+    return serialization.get_object(identifier, deserialize, "initializers.get")

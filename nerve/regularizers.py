@@ -10,7 +10,6 @@ Example:
 0.5
 """
 
-import inspect
 import math
 import numbers
 
@@ -132,14 +131,4 @@ def deserialize(config, custom_objects=None):
 
 def get(identifier):
     """A regularizer from None (None), a name, a config dict, a class or a callable."""
-    if identifier is None:
-        return None
-    if isinstance(identifier, (str, dict)):
-        return deserialize(identifier)
-    if inspect.isclass(identifier):
-        return identifier()
-    if callable(identifier):
-        return identifier
-    validation.fail(
-        "regularizers.get", "identifier", identifier, "None, a name, a config dict or a callable"
-    )
+    return serialization.get_object(identifier, deserialize, "regularizers.get")

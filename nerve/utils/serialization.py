@@ -124,3 +124,18 @@ def _lookup(name, module_objects, custom_objects, kind):
         "Pass your own through `custom_objects={'name': object}` or register them with "
         "`nerve.utils.serialization.custom_object_scope`."
     )
+
+
+def get_object(identifier, deserialize, owner):
+    """What `initializers.get`, `regularizers.get` and `constraints.get` share:
+    None stays None, names and config dicts go through `deserialize`, a class is
+    instantiated without arguments, a callable is returned as it is."""
+    if identifier is None:
+        return None
+    if isinstance(identifier, (str, dict)):
+        return deserialize(identifier)
+    if inspect.isclass(identifier):
+        return identifier()
+    if callable(identifier):
+        return identifier
+    validation.fail(owner, "identifier", identifier, "None, a name, a config dict or a callable")
