@@ -40,12 +40,14 @@ def test_programs_are_compiled_once_for_all_epochs():
     model.fit(X, Y, epochs=3, batch_size=16, validation_data=(X[:7], Y[:7]), verbose=0)
     train = model._function("train", [Y])
     test = model._function("test", [Y])
+    # Training: the three full batches scanned, then one step per call (measured by the
+    # step planner), and the ragged 2-sample batch at its own size. Validation: one
+    # padded and masked program.
+    assert train.compile_count == 3 and test.compile_count == 1
     model.fit(X, Y, epochs=2, batch_size=16, verbose=0)
-    # Training: the three full batches, and the ragged 2-sample batch at its own size.
-    # Validation: one padded and masked program.
-    assert train.compile_count == 2 and test.compile_count == 1
+    assert train.compile_count == 3
     model.fit(X[:48], Y[:48], epochs=2, batch_size=16, verbose=0)  # no ragged batch
-    assert train.compile_count == 3  # three steps per epoch instead of two
+    assert train.compile_count == 4  # three steps per epoch instead of two
 
 
 def test_fit_matches_a_hand_written_optax_loop():
@@ -348,3 +350,16 @@ def test_the_ragged_last_batch_feeds_batch_statistics_real_samples_only():
     model.fit(data, np.zeros((12, 2)), batch_size=8, shuffle=False, epochs=1, verbose=0)
     moving_mean = model.layers[0].get_weights()[2]
     np.testing.assert_allclose(moving_mean, data[8:].mean(0), rtol=1e-5)
+
+
+def test_steps_per_call_are_chosen_by_measurement():
+    model = _model(metrics=())
+    model.fit(X, Y, epochs=4, batch_size=10, verbose=0)
+    planner = model._step_planner
+    record = planner.records[(10, 5)]
+    assert record["runs"] == 3 and record["choice"] in ("scan", "step")
+    assert record["choice"] == ("scan" if record["scan"] <= record["step"] else "step")
+    # One scanned program and one single-step program, whatever is chosen.
+    assert model._function("train", [Y]).compile_count == 2
+    model.fit(X, Y, epochs=2, batch_size=10, verbose=0)
+    assert model._function("train", [Y]).compile_count == 2 and record["runs"] == 3

@@ -231,6 +231,11 @@ class Trainer:
         tail = n % batch_size if kind == "train" else 0
         full = len(indices) - (1 if tail else 0)
         chunk = hooks[2] if hooks is not None else max(full, 1)
+        planned = kind == "train" and hooks is None and full > 1
+        if planned:  # scanned or step by step: measured per model (see stepping.py)
+            key = (batch_size, full)
+            chunk = self._planner().chunk(key, full)
+            started = self._planner().start()
         calls = [(start, slice(start, min(start + chunk, full)), slice(None))
                  for start in range(0, full, chunk)]
         if tail:
@@ -243,9 +248,18 @@ class Trainer:
                 hooks[0](start)
             outputs = fn.run_steps(sources, step_indices, per_step=extra,
                                    learning_phase=phase)
+            if planned and start < full:
+                self._planner().step_done(key, start, chunk, started)
+                if start + len(step_indices) == full:
+                    self._planner().done(key, chunk, full, started)
             if hooks is not None and hooks[1](start + len(step_indices) - 1, outputs):
                 break
         return outputs
+
+    def _planner(self):
+        from nerve.models.stepping import StepPlanner
+
+        return self.__dict__.setdefault("_step_planner", StepPlanner())
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
                  steps=None, callbacks=None, return_dict=False):
